@@ -1,0 +1,346 @@
+// The one source of every generated configuration file in this repository.
+// Change this file, run `npx projen`, and commit both this file and what it generates.
+import { JsonFile, TextFile, javascript, typescript } from 'projen';
+
+const SCOPE = '@tenant-waves';
+const TYPESCRIPT = '5.9.3';
+// Users run Node 22 LTS (Lambda nodejs22.x); this workplace's machines still run Node 20,
+// so everything must also build and test there. See README "Node versions".
+const MIN_NODE = '20.0.0';
+const BUNDLE_NODE_TARGET = 'node22';
+const CLI_NODE_TARGET = 'node20';
+
+const root = new typescript.TypeScriptProject({
+  name: 'tenant-waves',
+  description:
+    'Provision SaaS tenants from tier-parameterised templates and roll releases out across them in waves.',
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+  typescriptVersion: TYPESCRIPT,
+  minNodeVersion: MIN_NODE,
+  license: 'MIT-0',
+  copyrightOwner: 'The tenant-waves authors',
+  github: false,
+  buildWorkflow: false,
+  release: false,
+  depsUpgrade: false,
+  pullRequestTemplate: false,
+  package: false,
+  sampleCode: false,
+  jest: false,
+  disableTsconfig: true,
+  tsconfigDev: {
+    include: ['bench/**/*.ts'],
+    compilerOptions: { target: 'ES2022', lib: ['ES2022'] },
+  },
+  eslintOptions: { dirs: [], devdirs: ['bench'], commandOptions: { fix: false } },
+  devDeps: ['nx@^24', '@types/node@^22'],
+  gitignore: ['/.nx/', '/.tenants/', '/bench/results/'],
+});
+
+// Root tasks delegate to Nx, which runs each package's target of the same name in
+// dependency order and caches the results. projen's own `build` (synth, compile, test)
+// stays as projen defines it; its compile and test steps are Nx runs.
+function rootTask(name: string, description: string, command: string) {
+  const task = root.tasks.tryFind(name) ?? root.addTask(name);
+  task.reset(command);
+  task.description = description;
+  return task;
+}
+rootTask('compile', 'Build every package (tsc), dependencies first', 'nx run-many -t build');
+rootTask('test', 'Type-check and test every package', 'nx run-many -t build test');
+rootTask('bundle', 'esbuild bundles of every package that has one', 'nx run-many -t bundle');
+rootTask('affected', 'Build and test only what changed (nx affected)', 'nx affected -t build test');
+rootTask('lint', 'Lint every package and the root scripts', 'nx run-many -t lint');
+root.tasks.tryFind('lint')!.spawn(root.tasks.tryFind('eslint')!);
+root.tasks.tryFind('watch')?.reset('nx watch --all -- nx run \\$NX_PROJECT_NAME:build');
+// The root is not an Nx project: only the eight packages are.
+new TextFile(root, '.nxignore', {
+  lines: ['# The root package.json is the workspace, not a project.', '/package.json'],
+});
+
+// ---------------------------------------------------------------------------------------
+// Workspace packages
+
+interface PackageOptions {
+  /** Folder under packages/ and the package name under the scope. */
+  readonly dir: string;
+  readonly description: string;
+  readonly version: string;
+  readonly deps?: string[];
+  readonly devDeps?: string[];
+  /** Workspace packages this one depends on at runtime. */
+  readonly uses?: typescript.TypeScriptProject[];
+  readonly bin?: Record<string, string>;
+  /** Jest test timeout in ms (CDK synthesis is slow). */
+  readonly testTimeout?: number;
+  /** What this package's tests need besides its dependencies' builds (Nx dependsOn). */
+  readonly testDependsOn?: string[];
+  /** esbuild bundles (the package's `bundle` target), each written to dist/<entry name>/. */
+  readonly bundles?: { entry: string; options: javascript.AddBundleOptions }[];
+}
+
+function workspacePackage(options: PackageOptions): typescript.TypeScriptProject {
+  const project = new typescript.TypeScriptProject({
+    parent: root,
+    outdir: `packages/${options.dir}`,
+    name: `${SCOPE}/${options.dir}`,
+    description: options.description,
+    defaultReleaseBranch: 'main',
+    packageManager: javascript.NodePackageManager.NPM,
+    typescriptVersion: TYPESCRIPT,
+    minNodeVersion: MIN_NODE,
+    license: 'MIT-0',
+    copyrightOwner: 'The tenant-waves authors',
+    github: false,
+    release: false,
+    depsUpgrade: false,
+    package: false,
+    sampleCode: false,
+    licensed: true,
+    bin: options.bin,
+    deps: options.deps,
+    devDeps: ['@types/node@^22', 'esbuild@^0.28', ...(options.devDeps ?? [])],
+    tsconfig: {
+      compilerOptions: {
+        target: 'ES2022',
+        lib: ['ES2022'],
+        module: 'commonjs',
+        skipLibCheck: true,
+        isolatedModules: true,
+        resolveJsonModule: true,
+      },
+    },
+    jestOptions: {
+      jestVersion: '^30',
+      updateSnapshot: javascript.UpdateSnapshot.NEVER,
+      junitReporting: false,
+      jestConfig: {
+        collectCoverage: false,
+        testTimeout: options.testTimeout ?? 30_000,
+      },
+    },
+    eslintOptions: { dirs: ['src'], devdirs: ['test'], commandOptions: { fix: false } },
+    bundlerOptions: { assetsDir: 'dist', runBundleTask: javascript.RunBundleTask.MANUAL },
+  });
+  project.package.addVersion(options.version);
+  // Tests live in test/ and end in .test.ts (projen's default would also take src/spec.ts).
+  project.package.file.addOverride('jest.testMatch', ['<rootDir>/test/**/*.test.ts']);
+  project.package.addField('types', 'lib/index.d.ts');
+  // `source` lets esbuild bundle a workspace dependency straight from its TypeScript,
+  // so bundles never wait on (or go stale against) a dependency's compiled output.
+  project.package.addField('exports', {
+    '.': { source: './src/index.ts', types: './lib/index.d.ts', default: './lib/index.js' },
+    './package.json': './package.json',
+  });
+  for (const used of options.uses ?? []) {
+    project.addDeps(`${used.package.packageName}@^${used.package.manifest.version}`);
+  }
+
+  // Subpackages are installed by the root's `npm ci` (npm workspaces); they never install
+  // on their own, so no nested lockfile or node_modules appears.
+  project.tasks.tryFind('install')?.reset();
+  project.tasks.tryFind('install:ci')?.reset();
+
+  // Nx targets, each a projen task of this package: build (tsc only), test (jest only),
+  // lint (eslint), bundle (esbuild). projen's `build` (compile + test + package) is not an
+  // Nx target, so Nx can cache and order each step on its own.
+  // The JSON report is what .ci/run counts; it is an Nx output, so a cached test run
+  // restores it and is still counted.
+  project.testTask.reset('jest --ci --json --outputFile=test-reports/jest.json');
+  project.gitignore.exclude('/test-reports/');
+  const target = (task: string, extra: Record<string, unknown> = {}) => ({
+    executor: 'nx:run-commands',
+    options: { command: `projen ${task}`, cwd: '{projectRoot}' },
+    ...extra,
+  });
+  project.package.addField('nx', {
+    includedScripts: [],
+    targets: {
+      build: target('compile'),
+      test: target('test', options.testDependsOn ? { dependsOn: ['^build', ...options.testDependsOn] } : {}),
+      lint: target('eslint'),
+      ...(options.bundles?.length ? { bundle: target('bundle') } : {}),
+    },
+  });
+  for (const bundle of options.bundles ?? []) {
+    // `source` lets esbuild bundle workspace dependencies straight from their TypeScript.
+    project.bundler.addBundle(bundle.entry, {
+      ...bundle.options,
+      esbuildArgs: { '--conditions': 'source', ...bundle.options.esbuildArgs },
+    });
+  }
+  return project;
+}
+
+const controlPlane = workspacePackage({
+  dir: 'control-plane',
+  description:
+    'The domain: tenants, tiers, environments, services, instances, rollouts; Proton-format spec parsing and schema validation; registry stores and providers.',
+  version: '0.1.0',
+  deps: ['yaml@^2.8.0'],
+});
+
+function templatePackage(dir: string, description: string) {
+  const project = workspacePackage({
+    dir,
+    description,
+    version: '1.0.0',
+    deps: ['aws-cdk-lib@^2.200.0', 'constructs@^10.4.0'],
+    uses: [controlPlane],
+    testTimeout: 120_000,
+  });
+  return project;
+}
+
+const envTemplate = templatePackage(
+  'env-template',
+  'Tenant environment template: VPC, ECS cluster, Cloud Map namespace and tenant bucket, as a CDK construct and a Proton-format bundle.',
+);
+const fargateTemplate = templatePackage(
+  'fargate-service-template',
+  'Containerised service instance template: an ECS Fargate service in a tenant environment.',
+);
+const serverlessTemplate = templatePackage(
+  'serverless-service-template',
+  'Serverless service instance template: API Gateway in front of a Lambda function in a tenant environment.',
+);
+
+const waveOrchestrator = workspacePackage({
+  dir: 'wave-orchestrator',
+  description:
+    'The wave rollout state machine (CDK construct), its task handlers and the local runner.',
+  version: '0.1.0',
+  uses: [controlPlane],
+  bundles: [
+    {
+      entry: 'src/handlers/index.ts',
+      options: { platform: 'node', target: BUNDLE_NODE_TARGET, outfile: 'index.js', externals: ['@aws-sdk/*'] },
+    },
+  ],
+});
+
+const saasWeb = workspacePackage({
+  dir: 'saas-web',
+  description: 'Containerised sample SaaS workload: an HTTP server showing tenant, tier and version.',
+  version: '0.1.0',
+  bundles: [{ entry: 'src/main.ts', options: { platform: 'node', target: BUNDLE_NODE_TARGET, outfile: 'server.js' } }],
+});
+
+const saasLambda = workspacePackage({
+  dir: 'saas-lambda',
+  description: 'Serverless sample SaaS workload: a tenant-aware Lambda handler.',
+  version: '0.1.0',
+  devDeps: ['@types/aws-lambda@^8.10.0'],
+  testDependsOn: ['bundle'],
+  bundles: [
+    {
+      entry: 'src/index.ts',
+      options: { platform: 'node', target: BUNDLE_NODE_TARGET, outfile: 'index.js', externals: ['@aws-sdk/*'] },
+    },
+  ],
+});
+
+const tenantCli = workspacePackage({
+  dir: 'tenant-cli',
+  description: 'The `tenant` command: onboard tenants, release services in waves, approve, roll back.',
+  version: '0.1.0',
+  uses: [controlPlane, waveOrchestrator, envTemplate, fargateTemplate, serverlessTemplate, saasWeb, saasLambda],
+  bin: { tenant: 'bin/tenant.js' },
+  // Its tests drive the real `tenant` binary (this package's bundle), which runs the
+  // workloads' bundles on the local backend.
+  testDependsOn: ['bundle', '^bundle'],
+  bundles: [
+    {
+      entry: 'src/cli.ts',
+      options: {
+        platform: 'node',
+        target: CLI_NODE_TARGET,
+        outfile: 'cli.js',
+        // Heavy or native modules stay outside the bundle and load only when a command needs them.
+        externals: ['aws-cdk-lib', 'constructs', 'better-sqlite3', '@aws-sdk/*'],
+      },
+    },
+  ],
+});
+
+// ---------------------------------------------------------------------------------------
+// npm workspaces and Nx
+
+const packages = [
+  controlPlane,
+  envTemplate,
+  fargateTemplate,
+  serverlessTemplate,
+  waveOrchestrator,
+  tenantCli,
+  saasWeb,
+  saasLambda,
+];
+root.package.addField(
+  'workspaces',
+  packages.map((p) => p.outdir.slice(root.outdir.length + 1)),
+);
+root.package.addField('private', true);
+// npm 11 runs no dependency's install script unless allowed. None is needed here (esbuild and
+// @parcel/watcher ship prebuilt platform packages; nx's postinstall only warms a cache), so
+// they are denied explicitly: quieter installs, smaller supply-chain surface.
+root.package.addField('allowScripts', { '@parcel/watcher': false, 'esbuild': false, 'nx': false });
+
+// `npx tenant --help` must work right after `npm ci`: bundle the CLI (esbuild, ~1 s) on install.
+root.package.setScript('prepare', 'npm run bundle --workspace=@tenant-waves/tenant-cli');
+root.addTask('start', {
+  description: 'The walkthrough on the local backend',
+  exec: 'node packages/tenant-cli/bin/tenant.js walkthrough',
+});
+
+new JsonFile(root, 'nx.json', {
+  obj: {
+    $schema: './node_modules/nx/schemas/nx-schema.json',
+    // No Nx Cloud, no remote cache, no analytics: Nx never touches the network here.
+    neverConnectToCloud: true,
+    analytics: false,
+    defaultBase: 'main',
+    namedInputs: {
+      default: ['{projectRoot}/**/*', 'sharedGlobals'],
+      sharedGlobals: ['{workspaceRoot}/nx.json', '{workspaceRoot}/package-lock.json'],
+      production: [
+        'default',
+        '!{projectRoot}/test/**/*',
+        '!{projectRoot}/.eslintrc.json',
+        '!{projectRoot}/README.md',
+      ],
+    },
+    targetDefaults: {
+      build: {
+        cache: true,
+        dependsOn: ['^build'],
+        inputs: ['production', '^production'],
+        outputs: ['{projectRoot}/lib', '{projectRoot}/tsconfig.tsbuildinfo'],
+      },
+      test: {
+        cache: true,
+        dependsOn: ['^build'],
+        inputs: ['default', '^production'],
+        outputs: ['{projectRoot}/test-reports'],
+      },
+      lint: {
+        cache: true,
+        dependsOn: ['^build'],
+        inputs: ['default', '^production'],
+        outputs: [],
+      },
+      // Bundles read workspace dependencies from their TypeScript sources (the `source`
+      // export condition), so they need no prior build.
+      bundle: {
+        cache: true,
+        inputs: ['production', '^production'],
+        outputs: ['{projectRoot}/dist'],
+      },
+    },
+  },
+  marker: false,
+});
+
+root.synth();

@@ -1,0 +1,3 @@
+export * from './schema';
+export * from './tenant-environment';
+export * from './render';

@@ -1,0 +1,4 @@
+export * from './schema';
+export * from './environment-outputs';
+export * from './fargate-service';
+export * from './render';

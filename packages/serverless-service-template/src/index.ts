@@ -1,0 +1,3 @@
+export * from './schema';
+export * from './serverless-service';
+export * from './render';

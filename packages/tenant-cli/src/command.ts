@@ -1,0 +1,41 @@
+import { parseArgs, ParseArgsConfig } from 'node:util';
+import { UserError } from '@tenant-waves/control-plane';
+import { Io } from './io';
+
+export type Options = NonNullable<ParseArgsConfig['options']>;
+
+export interface Parsed {
+  readonly positionals: string[];
+  readonly values: Record<string, string | boolean | string[] | undefined>;
+}
+
+/** One `tenant` subcommand. `run` returns the exit code (0 done, 1 failed; usage errors throw UserError → 2). */
+export interface Command {
+  readonly name: string;
+  readonly summary: string;
+  readonly usage: string;
+  /** Longer help: what it does, each option, and at least one example. */
+  readonly help: string;
+  readonly options: Options;
+  run(args: Parsed, io: Io): Promise<number>;
+}
+
+export const GLOBAL_OPTIONS: Options = {
+  'help': { type: 'boolean', short: 'h' },
+  'json': { type: 'boolean' },
+  'state-dir': { type: 'string' },
+};
+
+export function parseCommandArgs(command: Command, argv: string[]): Parsed {
+  try {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      options: { ...GLOBAL_OPTIONS, ...command.options },
+      allowPositionals: true,
+      strict: true,
+    });
+    return { values: values as Parsed['values'], positionals };
+  } catch (e) {
+    throw new UserError('E_USAGE', `${(e as Error).message}\nUsage: ${command.usage}\nSee: tenant ${command.name} --help`);
+  }
+}

@@ -1,0 +1,2 @@
+export { main, usage } from './cli';
+export type { Io } from './io';
