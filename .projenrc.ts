@@ -31,7 +31,7 @@ const root = new typescript.TypeScriptProject({
   jest: false,
   disableTsconfig: true,
   tsconfigDev: {
-    include: ['bench/**/*.ts'],
+    include: ['.projenrc.ts', 'bench/**/*.ts'],
     compilerOptions: { target: 'ES2022', lib: ['ES2022'] },
   },
   eslintOptions: { dirs: [], devdirs: ['bench'], commandOptions: { fix: false } },
@@ -148,7 +148,8 @@ function workspacePackage(options: PackageOptions): typescript.TypeScriptProject
   // Nx target, so Nx can cache and order each step on its own.
   // The JSON report is what .ci/run counts; it is an Nx output, so a cached test run
   // restores it and is still counted.
-  project.testTask.reset('jest --ci --json --outputFile=test-reports/jest.json');
+  project.testTask.reset('mkdir -p test-reports');
+  project.testTask.exec('jest --ci --json --outputFile=test-reports/jest.json');
   project.gitignore.exclude('/test-reports/');
   const target = (task: string, extra: Record<string, unknown> = {}) => ({
     executor: 'nx:run-commands',
