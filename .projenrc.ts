@@ -303,6 +303,10 @@ new JsonFile(root, 'nx.json', {
     neverConnectToCloud: true,
     analytics: false,
     defaultBase: 'main',
+    // Nx 24 otherwise shares one cache between every checkout of the workspace (under
+    // ~/.nx), so a fresh clone — CI's included — would replay another checkout's test
+    // results. Each checkout keeps its own cache.
+    cacheDirectory: '.nx/cache',
     namedInputs: {
       default: ['{projectRoot}/**/*', 'sharedGlobals'],
       sharedGlobals: ['{workspaceRoot}/nx.json', '{workspaceRoot}/package-lock.json'],
