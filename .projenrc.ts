@@ -1,5 +1,6 @@
 // The one source of every generated configuration file in this repository.
 // Change this file, run `npx projen`, and commit both this file and what it generates.
+import { readFileSync } from 'node:fs';
 import { JsonFile, TextFile, javascript, typescript } from 'projen';
 
 const SCOPE = '@tenant-waves';
@@ -63,6 +64,18 @@ new TextFile(root, '.nxignore', {
 // ---------------------------------------------------------------------------------------
 // Workspace packages
 
+/**
+ * A package's version is its package.json's: release automation (nx release) bumps it there,
+ * and projen keeps whatever it finds. `version` in PackageOptions is only the first one.
+ */
+function currentVersion(dir: string): string | undefined {
+  try {
+    return JSON.parse(readFileSync(`packages/${dir}/package.json`, 'utf8')).version;
+  } catch {
+    return undefined;
+  }
+}
+
 interface PackageOptions {
   /** Folder under packages/ and the package name under the scope. */
   readonly dir: string;
@@ -79,6 +92,8 @@ interface PackageOptions {
   readonly testDependsOn?: string[];
   /** esbuild bundles (the package's `bundle` target), each written to dist/<entry name>/. */
   readonly bundles?: { entry: string; options: javascript.AddBundleOptions }[];
+  /** A template package: `bundle` writes its Proton-layout bundle (lib/proton-bundle.js). */
+  readonly protonBundle?: boolean;
 }
 
 function workspacePackage(options: PackageOptions): typescript.TypeScriptProject {
@@ -124,7 +139,7 @@ function workspacePackage(options: PackageOptions): typescript.TypeScriptProject
     eslintOptions: { dirs: ['src'], devdirs: ['test'], commandOptions: { fix: false } },
     bundlerOptions: { assetsDir: 'dist', runBundleTask: javascript.RunBundleTask.MANUAL },
   });
-  project.package.addVersion(options.version);
+  project.package.addVersion(currentVersion(options.dir) ?? options.version);
   // Tests live in test/ and end in .test.ts (projen's default would also take src/spec.ts).
   project.package.file.addOverride('jest.testMatch', ['<rootDir>/test/**/*.test.ts']);
   project.package.addField('types', 'lib/index.d.ts');
@@ -138,10 +153,11 @@ function workspacePackage(options: PackageOptions): typescript.TypeScriptProject
     project.addDeps(`${used.package.packageName}@^${used.package.manifest.version}`);
   }
 
-  // Subpackages are installed by the root's `npm ci` (npm workspaces); they never install
-  // on their own, so no nested lockfile or node_modules appears.
-  project.tasks.tryFind('install')?.reset();
-  project.tasks.tryFind('install:ci')?.reset();
+  // npm workspaces: a package's dependencies are installed by the root's npm, never on their
+  // own (no nested lockfile or node_modules). When projen changes a package's package.json,
+  // it installs at the root.
+  project.tasks.tryFind('install')?.reset('npm install', { cwd: root.outdir });
+  project.tasks.tryFind('install:ci')?.reset('npm ci', { cwd: root.outdir });
 
   // Nx targets, each a projen task of this package: build (tsc only), test (jest only),
   // lint (eslint), bundle (esbuild). projen's `build` (compile + test + package) is not an
@@ -163,8 +179,16 @@ function workspacePackage(options: PackageOptions): typescript.TypeScriptProject
       test: target('test', options.testDependsOn ? { dependsOn: ['^build', ...options.testDependsOn] } : {}),
       lint: target('eslint'),
       ...(options.bundles?.length ? { bundle: target('bundle') } : {}),
+      ...(options.protonBundle
+        ? { bundle: target('bundle', { dependsOn: ['build'], outputs: ['{projectRoot}/dist/proton'] }) }
+        : {}),
     },
   });
+  if (options.protonBundle) {
+    (project.tasks.tryFind('bundle') ?? project.addTask('bundle')).exec('node lib/proton-bundle.js dist/proton', {
+      name: 'Proton-layout template bundle: dist/proton/v<major>/…',
+    });
+  }
   for (const bundle of options.bundles ?? []) {
     // `source` lets esbuild bundle workspace dependencies straight from their TypeScript.
     project.bundler.addBundle(bundle.entry, {
@@ -175,22 +199,21 @@ function workspacePackage(options: PackageOptions): typescript.TypeScriptProject
   return project;
 }
 
-const controlPlane = workspacePackage({
-  dir: 'control-plane',
-  description:
-    'The domain: tenants, tiers, environments, services, instances, rollouts; Proton-format spec parsing and schema validation; registry stores and providers.',
-  version: '0.1.0',
-  deps: ['yaml@^2.8.0'],
-});
-
+/**
+ * A template package: a CDK construct, its render function, its Proton-format schema and
+ * tier profiles. Its `bundle` target writes the Proton-layout bundle under dist/proton/ from
+ * the compiled code, so it runs after the package's own build.
+ */
 function templatePackage(dir: string, description: string) {
   const project = workspacePackage({
     dir,
     description,
     version: '1.0.0',
-    deps: ['aws-cdk-lib@^2.200.0', 'constructs@^10.4.0'],
-    uses: [controlPlane],
-    testTimeout: 120_000,
+    deps: ['aws-cdk-lib@^2.260.0', 'constructs@^10.5.1', 'yaml@^2.8.0'],
+    // Suppressions use CDK's own Validations.of().acknowledge(); cdk-nag runs in the tests.
+    devDeps: ['cdk-nag@^3'],
+    testTimeout: 180_000,
+    protonBundle: true,
   });
   return project;
 }
@@ -207,6 +230,16 @@ const serverlessTemplate = templatePackage(
   'serverless-service-template',
   'Serverless service instance template: API Gateway in front of a Lambda function in a tenant environment.',
 );
+
+const controlPlane = workspacePackage({
+  dir: 'control-plane',
+  description:
+    'The domain: tenants, tiers, environments, services, instances, rollouts; Proton-format spec parsing and schema validation; registry stores and providers.',
+  version: '0.1.0',
+  deps: ['yaml@^2.8.0'],
+  uses: [envTemplate, fargateTemplate, serverlessTemplate],
+  testTimeout: 120_000,
+});
 
 const waveOrchestrator = workspacePackage({
   dir: 'wave-orchestrator',
@@ -247,7 +280,7 @@ const tenantCli = workspacePackage({
   dir: 'tenant-cli',
   description: 'The `tenant` command: onboard tenants, release services in waves, approve, roll back.',
   version: '0.1.0',
-  uses: [controlPlane, waveOrchestrator, envTemplate, fargateTemplate, serverlessTemplate, saasWeb, saasLambda],
+  uses: [controlPlane, waveOrchestrator, saasWeb, saasLambda],
   bin: { tenant: 'bin/tenant.js' },
   // Its tests drive the real `tenant` binary (this package's bundle), which runs the
   // workloads' bundles on the local backend.

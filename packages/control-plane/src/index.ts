@@ -1,4 +1,6 @@
 export * from './errors';
 export * from './schema';
 export * from './spec';
-export * from './package-files';
+export * from './tiers';
+export * from './schema-compat';
+export * from './templates';

@@ -1,3 +1,5 @@
 export * from './schema';
+export * from './tiers';
 export * from './tenant-environment';
 export * from './render';
+export * from './proton-bundle';

@@ -1,8 +1,22 @@
-import { Inputs, parseTemplateSchema, readPackageFile, TemplateSchema, validateInputs } from '@tenant-waves/control-plane';
+import { dirname, join } from 'node:path';
 
 export const PACKAGE_NAME = '@tenant-waves/env-template';
+/** The Proton input type of this template (schema.environment_input_type). */
+export const INPUT_TYPE = 'TenantEnvironmentInput';
 
-/** The inputs of one tenant environment, as `schema/schema.yaml` defines them. */
+/**
+ * Path of this template's Proton-format schema (`schema/schema.yaml`), the source of truth
+ * for its inputs. Resolved through the package name so it works from lib/, from the sources
+ * under test, and from another package's esbuild bundle alike.
+ */
+export function schemaFile(): string {
+  return join(dirname(require.resolve(`${PACKAGE_NAME}/package.json`)), 'schema', 'schema.yaml');
+}
+
+/**
+ * The inputs of one tenant environment, after validation against `schema/schema.yaml`
+ * (defaults applied). A test checks this interface against the schema.
+ */
 export interface TenantEnvironmentInput {
   readonly tenantId: string;
   readonly vpc_cidr_block: string;
@@ -10,22 +24,6 @@ export interface TenantEnvironmentInput {
   readonly ec2_instance_type: string;
   readonly allow_ecs_exec: boolean;
   readonly enhanced_cluster_monitoring: boolean;
+  readonly nat_gateways: number;
   readonly service_discovery_namespace: string;
-}
-
-let cached: TemplateSchema | undefined;
-
-/** The template's Proton-format schema (`schema/schema.yaml`). */
-export function environmentSchema(): TemplateSchema {
-  cached ??= parseTemplateSchema(readPackageFile(PACKAGE_NAME, 'schema/schema.yaml'), `${PACKAGE_NAME}/schema/schema.yaml`);
-  return cached;
-}
-
-/** Validates raw inputs (a spec's `spec:` map) and applies the schema's defaults. */
-export function validateEnvironmentInputs(raw: Record<string, unknown>, pathPrefix = 'spec.'): TenantEnvironmentInput {
-  const inputs: Inputs = validateInputs(environmentSchema(), 'TenantEnvironmentInput', raw, {
-    subject: 'environment inputs',
-    pathPrefix,
-  });
-  return inputs as unknown as TenantEnvironmentInput;
 }

@@ -1,4 +1,5 @@
 export * from './schema';
-export * from './environment-outputs';
+export * from './tiers';
 export * from './fargate-service';
 export * from './render';
+export * from './proton-bundle';

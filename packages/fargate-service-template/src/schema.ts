@@ -1,10 +1,18 @@
-import { parseTemplateSchema, readPackageFile, TemplateSchema, validateInputs } from '@tenant-waves/control-plane';
+import { dirname, join } from 'node:path';
 
 export const PACKAGE_NAME = '@tenant-waves/fargate-service-template';
+/** The Proton input types of this template (schema.service_input_type / pipeline_input_type). */
+export const INPUT_TYPE = 'ECSFargateSvcInputs';
+export const PIPELINE_INPUT_TYPE = 'PipelineInputs';
+
+/** Path of this template's Proton-format schema (`schema/schema.yaml`), the source of truth for its inputs. */
+export function schemaFile(): string {
+  return join(dirname(require.resolve(`${PACKAGE_NAME}/package.json`)), 'schema', 'schema.yaml');
+}
 
 export type TaskSize = 'x-small' | 'small' | 'medium' | 'large' | 'x-large';
 
-/** The inputs of one Fargate service instance, as `schema/schema.yaml` defines them. */
+/** The inputs of one Fargate service instance after validation (defaults applied). */
 export interface FargateServiceInput {
   readonly port: number;
   readonly desired_count: number;
@@ -15,6 +23,13 @@ export interface FargateServiceInput {
   readonly load_balanced_public: boolean;
 }
 
+/** The service's pipeline inputs after validation. */
+export interface FargatePipelineInput {
+  readonly dockerfile: string;
+  readonly buildspecfile: string;
+  readonly totalwaves: number;
+}
+
 /** CPU units / memory MiB per task size. */
 export const TASK_SIZES: Readonly<Record<TaskSize, { cpu: number; memoryMiB: number }>> = {
   'x-small': { cpu: 256, memoryMiB: 512 },
@@ -23,17 +38,3 @@ export const TASK_SIZES: Readonly<Record<TaskSize, { cpu: number; memoryMiB: num
   'large': { cpu: 2048, memoryMiB: 4096 },
   'x-large': { cpu: 4096, memoryMiB: 8192 },
 };
-
-let cached: TemplateSchema | undefined;
-
-export function fargateServiceSchema(): TemplateSchema {
-  cached ??= parseTemplateSchema(readPackageFile(PACKAGE_NAME, 'schema/schema.yaml'), `${PACKAGE_NAME}/schema/schema.yaml`);
-  return cached;
-}
-
-export function validateFargateServiceInputs(raw: Record<string, unknown>, pathPrefix = 'spec.'): FargateServiceInput {
-  return validateInputs(fargateServiceSchema(), 'ECSFargateSvcInputs', raw, {
-    subject: 'fargate-service inputs',
-    pathPrefix,
-  }) as unknown as FargateServiceInput;
-}

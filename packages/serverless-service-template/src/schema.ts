@@ -1,24 +1,24 @@
-import { parseTemplateSchema, readPackageFile, TemplateSchema, validateInputs } from '@tenant-waves/control-plane';
+import { dirname, join } from 'node:path';
 
 export const PACKAGE_NAME = '@tenant-waves/serverless-service-template';
+/** The Proton input types of this template (schema.service_input_type / pipeline_input_type). */
+export const INPUT_TYPE = 'ServerlessSvcInputs';
+export const PIPELINE_INPUT_TYPE = 'PipelineInputs';
 
-/** The inputs of one serverless service instance, as `schema/schema.yaml` defines them. */
+/** Path of this template's Proton-format schema (`schema/schema.yaml`), the source of truth for its inputs. */
+export function schemaFile(): string {
+  return join(dirname(require.resolve(`${PACKAGE_NAME}/package.json`)), 'schema', 'schema.yaml');
+}
+
+/** The inputs of one serverless service instance after validation (defaults applied). */
 export interface ServerlessServiceInput {
   readonly lambda_reserved_concurrency: number;
   readonly lambda_artifact_bucket: string;
   readonly lambda_artifact_key: string;
 }
 
-let cached: TemplateSchema | undefined;
-
-export function serverlessServiceSchema(): TemplateSchema {
-  cached ??= parseTemplateSchema(readPackageFile(PACKAGE_NAME, 'schema/schema.yaml'), `${PACKAGE_NAME}/schema/schema.yaml`);
-  return cached;
-}
-
-export function validateServerlessServiceInputs(raw: Record<string, unknown>, pathPrefix = 'spec.'): ServerlessServiceInput {
-  return validateInputs(serverlessServiceSchema(), 'ServerlessSvcInputs', raw, {
-    subject: 'serverless-service inputs',
-    pathPrefix,
-  }) as unknown as ServerlessServiceInput;
+/** The service's pipeline inputs after validation. */
+export interface ServerlessPipelineInput {
+  readonly buildspecfile: string;
+  readonly totalwaves: number;
 }

@@ -1,34 +1,61 @@
-import { ValidationError } from '@tenant-waves/control-plane';
-import { Template } from 'aws-cdk-lib/assertions';
-import { renderServerlessService } from '../src';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { renderServerlessService, ServerlessServiceInput, synthServerlessService, TenantServerlessServiceStack, TIER_PROFILES } from '../src';
+import { nagFindings } from './support';
 
-test('a nodejs22.x function named per tenant, with its reserved concurrency, behind a throttled, logged API', () => {
-  const t = Template.fromJSON(
-    renderServerlessService('saas-lambda', 'tenantA', { lambda_artifact_bucket: 'tenanta-bucket', lambda_reserved_concurrency: 25 }),
-  );
+const INPUTS: ServerlessServiceInput = {
+  lambda_reserved_concurrency: 100,
+  lambda_artifact_bucket: 'tenanta-bucket',
+  lambda_artifact_key: 'lambda_functions.zip',
+};
+const tier = (t: keyof typeof TIER_PROFILES) => ({ ...INPUTS, ...TIER_PROFILES[t] });
+
+test('a nodejs22.x function named per tenant, with reserved concurrency and code from the bucket', () => {
+  const t = Template.fromJSON(renderServerlessService('saas-lambda', { ...INPUTS, lambda_reserved_concurrency: 25 }, { TenantId: 'tenantA' }));
   t.hasResourceProperties('AWS::Lambda::Function', {
-    FunctionName: 'tenantA-saas-lambda',
+    FunctionName: { 'Fn::Join': ['', [{ Ref: 'TenantId' }, '-saas-lambda']] },
     Runtime: 'nodejs22.x',
     ReservedConcurrentExecutions: 25,
-    Code: { S3Bucket: 'tenanta-bucket', S3Key: 'lambda_functions.zip' },
+    Code: { S3Bucket: { Ref: 'ArtifactBucket' }, S3Key: { Ref: 'ArtifactKey' } },
   });
-  t.hasResourceProperties('AWS::ApiGateway::RestApi', { Name: 'tenantA-saas-lambda' });
-  t.hasResourceProperties('AWS::ApiGateway::Stage', {
-    MethodSettings: [{ ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200 }],
-  });
-  const stage = Object.values(t.findResources('AWS::ApiGateway::Stage'))[0];
-  expect(stage.Properties.AccessLogSetting.DestinationArn).toBeDefined();
+  const params = t.toJSON().Parameters;
+  expect([params.TenantId.Default, params.ArtifactBucket.Default, params.ArtifactKey.Default]).toEqual([
+    'tenantA',
+    'tenanta-bucket',
+    'lambda_functions.zip',
+  ]);
 });
 
-test('concurrency out of range and a missing bucket are both reported', () => {
-  try {
-    renderServerlessService('saas-lambda', 'tenantA', { lambda_reserved_concurrency: 5000 });
-    throw new Error('expected a ValidationError');
-  } catch (e) {
-    expect(e).toBeInstanceOf(ValidationError);
-    expect((e as ValidationError).issues.map((i) => `${i.path}: ${i.message}`).sort()).toEqual([
-      'spec.lambda_artifact_bucket: is required (S3 bucket holding the function\'s code (usually the environment\'s bucket))',
-      'spec.lambda_reserved_concurrency: must be <= 1000, got 5000',
-    ]);
-  }
+test('the API: per-tenant name, throttled, access- and execution-logged, requests validated', () => {
+  const t = Template.fromJSON(renderServerlessService('saas-lambda', INPUTS));
+  t.hasResourceProperties('AWS::ApiGateway::RestApi', { Name: { 'Fn::Join': ['', [{ Ref: 'TenantId' }, '-saas-lambda']] } });
+  t.hasResourceProperties('AWS::ApiGateway::Stage', {
+    AccessLogSetting: Match.objectLike({ DestinationArn: Match.anyValue() }),
+    MethodSettings: [Match.objectLike({ ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200, LoggingLevel: 'ERROR' })],
+  });
+  t.resourceCountIs('AWS::ApiGateway::RequestValidator', 1);
+  t.resourceCountIs('AWS::ApiGateway::Account', 0);
+});
+
+test('the function role can only write its own logs (and traces)', () => {
+  const t = Template.fromJSON(renderServerlessService('saas-lambda', INPUTS));
+  const statements = Object.values(t.findResources('AWS::IAM::Policy')).flatMap((p: any) => p.Properties.PolicyDocument.Statement);
+  const logs = statements.find((s: any) => [].concat(s.Action).includes('logs:PutLogEvents'));
+  expect(logs.Resource).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^InstanceFunctionLogs/), 'Arn'] });
+  const actions = statements.flatMap((s: any) => [].concat(s.Action)).sort();
+  expect(actions).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents', 'xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
+});
+
+test('the fast path equals a fresh synth with the same parameters', () => {
+  renderServerlessService('saas-lambda', tier('standard'), { TenantId: 'tenantA' });
+  const fast = renderServerlessService('saas-lambda', tier('standard'), { TenantId: 'tenantB', ArtifactKey: 'v2.zip' });
+  const slow = synthServerlessService('saas-lambda', tier('standard'));
+  slow.Parameters.TenantId.Default = 'tenantB';
+  slow.Parameters.ArtifactKey.Default = 'v2.zip';
+  expect(fast).toEqual(slow);
+});
+
+describe('cdk-nag AwsSolutions: no unsuppressed findings', () => {
+  test.each(['basic', 'standard', 'premium'] as const)('%s', (t) => {
+    expect(nagFindings((app) => new TenantServerlessServiceStack(app, 'Svc', { serviceName: 'saas-lambda', inputs: tier(t) }))).toEqual([]);
+  });
 });

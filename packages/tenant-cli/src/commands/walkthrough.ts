@@ -2,10 +2,9 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { accessSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
-import { UserError } from '@tenant-waves/control-plane';
+import { renderTemplate, UserError } from '@tenant-waves/control-plane';
 import { planWaves } from '@tenant-waves/wave-orchestrator';
 import { Command } from '../command';
-import { renderTemplate } from './render';
 
 /** The seed's tenants: A premium silo in wave 1; B standard silo and C basic pool in wave 2. */
 const TENANTS = [
@@ -78,10 +77,10 @@ Example:
     for (const t of TENANTS) if (!environments.has(t.environment)) environments.set(t.environment, t);
     for (const [envName, t] of environments) {
       const started = Date.now();
-      const template = await renderTemplate('env-template', {
+      const template = await renderTemplate('env-template', { service_discovery_namespace: t.namespace }, {
         tenantId: t.placement === 'pool' ? `pool-${t.tier}` : t.tenantId,
         service: 'environment',
-        inputs: { service_discovery_namespace: t.namespace, enhanced_cluster_monitoring: t.tier === 'premium' },
+        tier: t.tier,
       });
       writeFileSync(join(renderedDir, `${envName}.template.json`), JSON.stringify(template, null, 2));
       say(`  ${envName.padEnd(14)} env-template        ${Object.keys(template.Resources).length} resources  ${Date.now() - started} ms`);
@@ -89,7 +88,8 @@ Example:
     for (const t of TENANTS) {
       for (const [service, template] of [['saas-web', 'fargate-service'], ['saas-lambda', 'serverless-service']] as const) {
         const started = Date.now();
-        const rendered = await renderTemplate(template, { tenantId: t.tenantId, service, inputs: {} });
+        const inputs = template === 'serverless-service' ? { lambda_artifact_bucket: `${t.tenantId.toLowerCase()}-artifacts` } : {};
+        const rendered = await renderTemplate(template, inputs, { tenantId: t.tenantId, service, tier: t.tier });
         writeFileSync(join(renderedDir, `${t.tenantId}-${service}.template.json`), JSON.stringify(rendered, null, 2));
         say(`  ${`${t.tenantId}`.padEnd(14)} ${template.padEnd(19)} ${Object.keys(rendered.Resources).length} resources  ${Date.now() - started} ms`);
       }
