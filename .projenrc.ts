@@ -54,6 +54,15 @@ rootTask('test', 'Type-check and test every package', 'nx run-many -t build test
 rootTask('bundle', 'esbuild bundles of every package that has one', 'nx run-many -t bundle');
 rootTask('affected', 'Build and test only what changed (nx affected)', 'nx affected -t build test');
 rootTask('lint', 'Lint every package and the root scripts', 'nx run-many -t lint');
+root.addTask('check:templates', {
+  description: 'A template schema may only change incompatibly with a new major version',
+  exec: 'node packages/control-plane/lib/bin/check-template-versions.js',
+});
+root.addTask('release:templates', {
+  description: 'Bump template versions from conventional commits (nx release version; --dry-run to preview)',
+  exec: 'nx release version',
+  receiveArgs: true,
+});
 root.tasks.tryFind('lint')!.spawn(root.tasks.tryFind('eslint')!);
 root.tasks.tryFind('watch')?.reset('nx watch --all -- nx run \\$NX_PROJECT_NAME:build');
 // The root is not an Nx project: only the eight packages are.
@@ -324,6 +333,14 @@ root.package.addField('allowScripts', { '@parcel/watcher': false, 'esbuild': fal
 
 // `npx tenant --help` must work right after `npm ci`: bundle the CLI (esbuild, ~1 s) on install.
 root.package.setScript('prepare', 'npm run bundle --workspace=@tenant-waves/tenant-cli');
+// Benchmarks print figures; they are not part of `npm test` (see bench/README.md).
+root.addTask('bench:render', {
+  description: 'Render benchmark: env-template for 1,000 tenants vs one synth process per tenant',
+  steps: [
+    { exec: 'nx run-many -t build --projects=@tenant-waves/control-plane' },
+    { exec: 'ts-node --transpile-only --project tsconfig.dev.json bench/render.ts' },
+  ],
+});
 root.addTask('start', {
   description: 'The walkthrough on the local backend',
   exec: 'node packages/tenant-cli/bin/tenant.js walkthrough',
@@ -349,6 +366,24 @@ new JsonFile(root, 'nx.json', {
         '!{projectRoot}/.eslintrc.json',
         '!{projectRoot}/README.md',
       ],
+    },
+    // Release automation for the templates: `npx nx release version` reads conventional
+    // commits since each template's last tag (<package>@<version>) and bumps its package.json
+    // (fix → patch, feat → minor, BREAKING CHANGE → major), dependents' ranges with it. A
+    // template's major.minor is its template version; CI's check-template-versions refuses a
+    // breaking schema change without a major bump.
+    release: {
+      projects: [envTemplate, fargateTemplate, serverlessTemplate].map((p) => p.package.packageName),
+      projectsRelationship: 'independent',
+      releaseTag: { pattern: '{projectName}@{version}' },
+      version: {
+        conventionalCommits: true,
+        fallbackCurrentVersionResolver: 'disk',
+        updateDependents: 'auto',
+        versionActions: './tools/release/package-json-version-actions.js',
+        git: { commit: true, tag: true, commitMessage: 'chore(release): templates {projectName}@{version}' },
+      },
+      changelog: { projectChangelogs: { createRelease: false }, workspaceChangelog: false },
     },
     targetDefaults: {
       build: {

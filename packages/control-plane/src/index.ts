@@ -4,3 +4,4 @@ export * from './spec';
 export * from './tiers';
 export * from './schema-compat';
 export * from './templates';
+export * from './template-versions';
