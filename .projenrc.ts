@@ -1,7 +1,7 @@
 // The one source of every generated configuration file in this repository.
 // Change this file, run `npx projen`, and commit both this file and what it generates.
 import { readFileSync } from 'node:fs';
-import { JsonFile, TextFile, javascript, typescript } from 'projen';
+import { Component, JsonFile, TextFile, javascript, typescript } from 'projen';
 
 const SCOPE = '@tenant-waves';
 const TYPESCRIPT = '5.9.3';
@@ -85,6 +85,16 @@ function currentVersion(dir: string): string | undefined {
   }
 }
 
+/**
+ * The range a package declares on a workspace package: ^<major>.0.0 (^0.<minor>.0 before 1.0),
+ * so a compatible release leaves dependents' package.json alone and a breaking one changes
+ * it. tools/release/package-json-version-actions.js writes the same form.
+ */
+function workspaceRange(version: string): string {
+  const [major, minor] = version.split('.');
+  return major === '0' ? `^0.${minor}.0` : `^${major}.0.0`;
+}
+
 interface PackageOptions {
   /** Folder under packages/ and the package name under the scope. */
   readonly dir: string;
@@ -159,14 +169,13 @@ function workspacePackage(options: PackageOptions): typescript.TypeScriptProject
     './package.json': './package.json',
   });
   for (const used of options.uses ?? []) {
-    project.addDeps(`${used.package.packageName}@^${used.package.manifest.version}`);
+    project.addDeps(`${used.package.packageName}@${workspaceRange(used.package.manifest.version)}`);
   }
 
   // npm workspaces: a package's dependencies are installed by the root's npm, never on their
-  // own (no nested lockfile or node_modules). When projen changes a package's package.json,
-  // it installs at the root.
-  project.tasks.tryFind('install')?.reset('npm install', { cwd: root.outdir });
-  project.tasks.tryFind('install:ci')?.reset('npm ci', { cwd: root.outdir });
+  // own (no nested lockfile or node_modules); see WorkspaceInstall below.
+  project.tasks.tryFind('install')?.reset();
+  project.tasks.tryFind('install:ci')?.reset();
 
   // Nx targets, each a projen task of this package: build (tsc only), test (jest only),
   // lint (eslint), bundle (esbuild). projen's `build` (compile + test + package) is not an
@@ -333,6 +342,12 @@ root.package.addField('allowScripts', { '@parcel/watcher': false, 'esbuild': fal
 
 // `npx tenant --help` must work right after `npm ci`: bundle the CLI (esbuild, ~1 s) on install.
 root.package.setScript('prepare', 'npm run bundle --workspace=@tenant-waves/tenant-cli');
+// Benchmarks use the workspace packages, which npm workspaces link at the root.
+root.eslint?.addOverride({ files: ['bench/**/*.ts'], rules: { 'import/no-extraneous-dependencies': 'off' } });
+// Type-aware lint finds a file's project through the nearest tsconfig.json.
+new JsonFile(root, 'bench/tsconfig.json', {
+  obj: { extends: '../tsconfig.dev.json', compilerOptions: { noEmit: true, rootDir: '..' }, include: ['**/*.ts'] },
+});
 // Benchmarks print figures; they are not part of `npm test` (see bench/README.md).
 root.addTask('bench:render', {
   description: 'Render benchmark: env-template for 1,000 tenants vs one synth process per tenant',
@@ -415,5 +430,19 @@ new JsonFile(root, 'nx.json', {
   },
   marker: false,
 });
+
+/**
+ * After every package.json is written, one `npm install` at the root when any package's
+ * package.json changed (projen would only install for the root's own).
+ */
+class WorkspaceInstall extends Component {
+  postSynthesize() {
+    if (!root.package.file.changed && packages.some((p) => p.package.file.changed)) {
+      root.logger.info('A workspace package.json changed: installing at the root');
+      root.tasks.runTask(process.env.CI ? 'install:ci' : 'install');
+    }
+  }
+}
+new WorkspaceInstall(root);
 
 root.synth();

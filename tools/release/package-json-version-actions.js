@@ -4,6 +4,12 @@
 'use strict';
 const { VersionActions } = require('nx/release');
 
+/** The same form as .projenrc.ts's workspaceRange(): `npx projen` after a release changes nothing. */
+function workspaceRange(version) {
+  const [major, minor] = version.split('.');
+  return major === '0' ? `^0.${minor}.0` : `^${major}.0.0`;
+}
+
 const COLLECTIONS = ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies'];
 
 class PackageJsonVersionActions extends VersionActions {
@@ -48,7 +54,7 @@ class PackageJsonVersionActions extends VersionActions {
         const depName = projectGraph.nodes[project]?.data?.metadata?.js?.packageName ?? project;
         for (const collection of COLLECTIONS) {
           if (pkg[collection]?.[depName]) {
-            pkg[collection][depName] = `^${version.replace(/^\^/, '')}`;
+            pkg[collection][depName] = workspaceRange(version.replace(/^\^/, ''));
             changed++;
           }
         }

@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { compareSchemas, SchemaChange } from './schema-compat';
 import { parseTemplateSchema } from './schema';
+import { compareSchemas, SchemaChange } from './schema-compat';
 
 export interface TemplateVersionCheck {
   readonly template: string;
