@@ -75,3 +75,42 @@ test('a spec file of the wrong kind, or missing, is a usage error', () => {
   expect(missing.code).toBe(2);
   expect(missing.stderr).toMatch(/cannot read spec file nope.yaml: ENOENT/);
 });
+
+test('render --tier starts from the tier profile; explicit --set wins; an unknown tier is exit 2', () => {
+  const premium = tenant(['render', 'fargate-service', '--tier', 'premium', '--tenant', 'tenantA']);
+  expect(premium.code).toBe(0);
+  const task = Object.values<any>(JSON.parse(premium.stdout).Resources).find((r) => r.Type === 'AWS::ECS::TaskDefinition');
+  expect([task.Properties.Cpu, task.Properties.Memory]).toEqual(['1024', '2048']);
+  const service = Object.values<any>(JSON.parse(premium.stdout).Resources).find((r) => r.Type === 'AWS::ECS::Service');
+  expect(service.Properties.DesiredCount).toBe(3);
+  expect(JSON.parse(premium.stdout).Parameters.TenantId.Default).toBe('tenantA');
+
+  const override = tenant(['render', 'fargate-service', '--tier', 'premium', '--set', 'desired_count=5']);
+  const svc = Object.values<any>(JSON.parse(override.stdout).Resources).find((r) => r.Type === 'AWS::ECS::Service');
+  expect(svc.Properties.DesiredCount).toBe(5);
+
+  const gold = tenant(['render', 'env-template', '--tier', 'gold']);
+  expect(gold.code).toBe(2);
+  expect(gold.stderr).toMatch(/unknown tier "gold"; choose one of: basic, standard, premium/);
+  expect(gold.stdout).toBe('');
+});
+
+test('render a service template from a Proton ServiceSpec file (instance of the given tenant)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tenant-cli-'));
+  writeFileSync(
+    join(dir, 'svc.yaml'),
+    [
+      'proton: ServiceSpec',
+      'pipeline: {buildspecfile: buildspec.yml, totalWaves: 2}',
+      'instances:',
+      '  - {name: tenantA-saas-lambda, environment: tenantAEnv, spec: {lambda_artifact_bucket: a-bucket, lambda_reserved_concurrency: 7}}',
+      '  - {name: tenantB-saas-lambda, environment: tenantBEnv, spec: {lambda_artifact_bucket: b-bucket}}',
+    ].join('\n'),
+  );
+  const r = tenant(['render', 'serverless-service', '--spec', 'svc.yaml', '--tenant', 'tenantA', '--service', 'saas-lambda'], dir);
+  expect(r.stderr).toBe('');
+  const t = JSON.parse(r.stdout);
+  const fn = Object.values<any>(t.Resources).find((x) => x.Type === 'AWS::Lambda::Function');
+  expect(fn.Properties.ReservedConcurrentExecutions).toBe(7);
+  expect(t.Parameters.ArtifactBucket.Default).toBe('a-bucket');
+});
