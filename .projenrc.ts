@@ -265,9 +265,13 @@ const waveOrchestrator = workspacePackage({
     'The wave rollout state machine (CDK construct), its task handlers and the local runner.',
   version: '0.1.0',
   uses: [controlPlane],
+  // aws-local-stepfunctions needs Node 22's Promise.withResolvers: see src/node-compat.ts.
+  deps: ['aws-local-stepfunctions@^3', 'aws-cdk-lib@^2.260.0', 'constructs@^10.5.1'],
+  devDeps: ['asl-validator@^4', 'cdk-nag@^3'],
+  testTimeout: 120_000,
   bundles: [
     {
-      entry: 'src/handlers/index.ts',
+      entry: 'src/lambda.ts',
       options: { platform: 'node', target: BUNDLE_NODE_TARGET, outfile: 'index.js', externals: ['@aws-sdk/*'] },
     },
   ],

@@ -1,11 +1,6 @@
 import { UserError } from '@tenant-waves/control-plane';
 
-/** One service instance as the orchestrator sees it: a name and (maybe) a wave number. */
-export interface PlannedInstance {
-  readonly name: string;
-  /** The instance's `deployment_wave_number`; undefined when the instance has none. */
-  readonly wave?: number;
-}
+import { InstanceRef } from './model';
 
 export interface Wave {
   readonly wave: number;
@@ -37,7 +32,7 @@ function isWaveNumber(n: unknown): n is number {
  * run in ascending order of their numbers (sparse layouts like 1, 2, 5 are normal), and
  * instances without a wave number go to the default wave instead of being dropped.
  */
-export function planWaves(instances: readonly PlannedInstance[], options: PlanOptions = {}): WavePlan {
+export function planWaves(instances: readonly InstanceRef[], options: PlanOptions = {}): WavePlan {
   const byWave = new Map<number, string[]>();
   const defaulted: string[] = [];
   const seen = new Set<string>();

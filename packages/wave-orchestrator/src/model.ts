@@ -1,0 +1,73 @@
+/** A service instance as the orchestrator sees it: its name and (maybe) its wave number. */
+export interface InstanceRef {
+  readonly name: string;
+  /** The instance's `deployment_wave_number`; undefined when it has none. */
+  readonly wave?: number;
+}
+
+/** The failure threshold of a wave: more failures than this stop the rollout. */
+export interface MaxFailures {
+  /** At most this many failed instances per wave. */
+  readonly count?: number;
+  /** At most this percentage (0–100) of a wave's instances. */
+  readonly percent?: number;
+}
+
+export type Gate = 'auto' | 'manual';
+
+export interface RolloutOptions {
+  /** What happens between waves: `auto` continues after the bake time, `manual` waits for approval. */
+  readonly gate: Gate;
+  /** Seconds to wait after a healthy wave before its gate. */
+  readonly bakeSeconds: number;
+  readonly maxFailures: MaxFailures;
+  /** Instances deployed at once within a wave. */
+  readonly concurrency: number;
+  /** A manual gate not approved within this many seconds counts as rejected. */
+  readonly approvalTimeoutSeconds: number;
+  /** Where instances without a wave number go (default: the last wave present). */
+  readonly defaultWave?: number;
+  /** On reject (or approval timeout), roll back the wave that was waiting for approval. */
+  readonly rollbackOnReject: boolean;
+  /** First poll interval for a deployment that does not finish at once; doubles up to 60 s. */
+  readonly pollSeconds: number;
+  /** A deployment still running after this long has failed. */
+  readonly deployTimeoutSeconds: number;
+}
+
+export const DEFAULT_OPTIONS: RolloutOptions = {
+  gate: 'auto',
+  bakeSeconds: 0,
+  maxFailures: { count: 0 },
+  concurrency: 10,
+  approvalTimeoutSeconds: 24 * 3600,
+  rollbackOnReject: false,
+  pollSeconds: 5,
+  deployTimeoutSeconds: 1800,
+};
+
+/** The state machine's input. Instances come from the provider (the registry), not the input. */
+export interface RolloutInput {
+  readonly rolloutId: string;
+  readonly service: string;
+  /** What to deploy: an image, an artifact version, a spec label. */
+  readonly target: string;
+  readonly options: RolloutOptions;
+}
+
+export type RolloutStatus = 'RUNNING' | 'WAITING_APPROVAL' | 'SUCCEEDED' | 'FAILED' | 'ROLLED_BACK' | 'REJECTED';
+export type InstanceStatus = 'PENDING' | 'IN_PROGRESS' | 'SUCCEEDED' | 'FAILED' | 'ROLLED_BACK';
+
+/** The ledger row of one instance in one rollout. */
+export interface InstanceResult {
+  readonly instance: string;
+  readonly wave: number;
+  readonly status: InstanceStatus;
+  readonly fromVersion?: string;
+  readonly toVersion: string;
+  /** The instance was already at the target: success with no work (nothing to roll back). */
+  readonly noop?: boolean;
+  readonly startedAt?: string;
+  readonly finishedAt?: string;
+  readonly reason?: string;
+}
