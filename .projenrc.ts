@@ -360,6 +360,13 @@ root.addTask('bench:render', {
     { exec: 'ts-node --transpile-only --project tsconfig.dev.json bench/render.ts' },
   ],
 });
+root.addTask('bench:orchestrator', {
+  description: 'Orchestrator benchmark: our state machine vs the old one, 100-10,000 tenants, 1-4 waves',
+  steps: [
+    { exec: 'nx run-many -t build --projects=@tenant-waves/wave-orchestrator' },
+    { exec: 'ts-node --transpile-only --project tsconfig.dev.json bench/orchestrator.ts' },
+  ],
+});
 root.addTask('start', {
   description: 'The walkthrough on the local backend',
   exec: 'node packages/tenant-cli/bin/tenant.js walkthrough',

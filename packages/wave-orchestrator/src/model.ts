@@ -33,6 +33,12 @@ export interface RolloutOptions {
   readonly pollSeconds: number;
   /** A deployment still running after this long has failed. */
   readonly deployTimeoutSeconds: number;
+  /**
+   * Most instances one batch task handles (one after another). A wave is split into at least
+   * `concurrency` batches, more when a batch would exceed this, so a task's run time stays
+   * bounded (a Lambda runs for 15 minutes at most).
+   */
+  readonly maxBatchSize: number;
 }
 
 export const DEFAULT_OPTIONS: RolloutOptions = {
@@ -44,6 +50,7 @@ export const DEFAULT_OPTIONS: RolloutOptions = {
   rollbackOnReject: false,
   pollSeconds: 5,
   deployTimeoutSeconds: 1800,
+  maxBatchSize: 100,
 };
 
 /** The state machine's input. Instances come from the provider (the registry), not the input. */

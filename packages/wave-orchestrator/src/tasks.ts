@@ -146,7 +146,7 @@ export function createTasks(deps: TaskDeps) {
       const concurrency = Math.max(1, input.options.concurrency);
       const waves = plan.waves.map((w, index) => {
         const size = w.instances.length;
-        const per = Math.ceil(size / Math.min(concurrency, size));
+        const per = Math.min(Math.ceil(size / Math.min(concurrency, size)), Math.max(1, input.options.maxBatchSize));
         const batches: Batch[] = [];
         for (let offset = 0; offset < size; offset += per) batches.push({ wave: w.wave, offset, count: Math.min(per, size - offset) });
         return { wave: w.wave, index, last: index === plan.waves.length - 1, size, batches };

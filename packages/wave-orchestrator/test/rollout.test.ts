@@ -201,3 +201,15 @@ test('a re-run after an interruption deploys nothing twice and skips nothing', a
     expect(provider.versions.get(i.name)).toBe('v2');
   }
 });
+
+test('a wave is split into batches of at most maxBatchSize, run at most `concurrency` at a time', async () => {
+  const { provider, store } = setup(fleet(50, [1]));
+  const batches: number[] = [];
+  const result = await runLocalRollout(input({ concurrency: 2, maxBatchSize: 10 }), { provider, store }, {
+    ...FAST,
+    onEvent: (e) => e.type === 'StateEntered' && e.state === 'DeployBatch' && batches.push(1),
+  });
+  expect(result.status).toBe('SUCCEEDED');
+  expect(batches).toHaveLength(5); // 50 instances, 10 per batch
+  expect(provider.log.filter((e) => e.kind === 'deploy')).toHaveLength(50);
+});
