@@ -269,6 +269,8 @@ const waveOrchestrator = workspacePackage({
   deps: ['aws-local-stepfunctions@^3', 'aws-cdk-lib@^2.260.0', 'constructs@^10.5.1'],
   devDeps: ['asl-validator@^4', 'cdk-nag@^3'],
   testTimeout: 120_000,
+  // The construct's tests synthesise it with its Lambda bundle (dist/lambda).
+  testDependsOn: ['bundle'],
   bundles: [
     {
       entry: 'src/lambda.ts',

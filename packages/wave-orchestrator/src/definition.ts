@@ -53,15 +53,15 @@ export function buildDefinition(resources: DefinitionResources): Record<string, 
     ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
     StartAt: 'DeployBatch',
     States: {
-      DeployBatch: task('DeployBatch', { ResultPath: '$.poll', Next: 'BatchDone?' }),
+      'DeployBatch': task('DeployBatch', { ResultPath: '$.poll', Next: 'BatchDone?' }),
       'BatchDone?': {
         Type: 'Choice',
         Choices: [{ Variable: '$.poll.pending', NumericGreaterThan: 0, Next: 'WaitForDeployments' }],
         Default: 'BatchComplete',
       },
-      WaitForDeployments: { Type: 'Wait', SecondsPath: '$.poll.seconds', Next: 'CheckBatch' },
-      CheckBatch: task('CheckBatch', { ResultPath: '$.poll', Next: 'BatchDone?' }),
-      BatchComplete: { Type: 'Succeed' },
+      'WaitForDeployments': { Type: 'Wait', SecondsPath: '$.poll.seconds', Next: 'CheckBatch' },
+      'CheckBatch': task('CheckBatch', { ResultPath: '$.poll', Next: 'BatchDone?' }),
+      'BatchComplete': { Type: 'Succeed' },
     },
   };
 
@@ -69,7 +69,7 @@ export function buildDefinition(resources: DefinitionResources): Record<string, 
     ProcessorConfig: { Mode: 'INLINE' },
     StartAt: 'DeployWave',
     States: {
-      DeployWave: {
+      'DeployWave': {
         Type: 'Map',
         ItemsPath: '$.wave.batches',
         MaxConcurrencyPath: '$.options.concurrency',
@@ -78,20 +78,20 @@ export function buildDefinition(resources: DefinitionResources): Record<string, 
         ResultPath: null,
         Next: 'EvaluateWave',
       },
-      EvaluateWave: task('EvaluateWave', { ResultPath: '$.evaluation', Next: 'WaveHealthy?' }),
+      'EvaluateWave': task('EvaluateWave', { ResultPath: '$.evaluation', Next: 'WaveHealthy?' }),
       'WaveHealthy?': {
         Type: 'Choice',
         Choices: [{ Variable: '$.evaluation.outcome', StringEquals: 'FAIL', Next: 'RollbackWave' }],
         Default: 'BakeNeeded?',
       },
-      RollbackWave: task('RollbackWave', { ResultPath: '$.rollback', Next: 'WaveFailed' }),
-      WaveFailed: { Type: 'Fail', Error: 'WaveFailed', Cause: 'A wave had more failures than allowed; it was rolled back.' },
+      'RollbackWave': task('RollbackWave', { ResultPath: '$.rollback', Next: 'WaveFailed' }),
+      'WaveFailed': { Type: 'Fail', Error: 'WaveFailed', Cause: 'A wave had more failures than allowed; it was rolled back.' },
       'BakeNeeded?': {
         Type: 'Choice',
         Choices: [{ Variable: '$.options.bakeSeconds', NumericGreaterThan: 0, Next: 'Bake' }],
         Default: 'GateNeeded?',
       },
-      Bake: { Type: 'Wait', SecondsPath: '$.options.bakeSeconds', Next: 'GateNeeded?' },
+      'Bake': { Type: 'Wait', SecondsPath: '$.options.bakeSeconds', Next: 'GateNeeded?' },
       'GateNeeded?': {
         Type: 'Choice',
         Choices: [
@@ -107,7 +107,7 @@ export function buildDefinition(resources: DefinitionResources): Record<string, 
       },
       // The approval request is both this state's result and (as MessageBody) the next
       // state's input, so TimeoutSecondsPath resolves the same on AWS and locally.
-      OpenGate: task('OpenGate', { ResultPath: '$.MessageBody', Next: APPROVAL_STATE }),
+      'OpenGate': task('OpenGate', { ResultPath: '$.MessageBody', Next: APPROVAL_STATE }),
       [APPROVAL_STATE]: {
         Type: 'Task',
         Resource: 'arn:aws:states:::sqs:sendMessage.waitForTaskToken',
@@ -129,10 +129,10 @@ export function buildDefinition(resources: DefinitionResources): Record<string, 
         Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.rejection', Next: 'RejectRollout' }],
         Next: 'CloseGate',
       },
-      CloseGate: task('CloseGate', { ResultPath: '$.gate', Next: 'WaveDone' }),
-      RejectRollout: task('RejectRollout', { ResultPath: '$.rejected', Next: 'Rejected' }),
-      Rejected: { Type: 'Fail', Error: 'Rejected', Cause: 'A manual gate was rejected or timed out.' },
-      WaveDone: { Type: 'Succeed' },
+      'CloseGate': task('CloseGate', { ResultPath: '$.gate', Next: 'WaveDone' }),
+      'RejectRollout': task('RejectRollout', { ResultPath: '$.rejected', Next: 'Rejected' }),
+      'Rejected': { Type: 'Fail', Error: 'Rejected', Cause: 'A manual gate was rejected or timed out.' },
+      'WaveDone': { Type: 'Succeed' },
     },
   };
 

@@ -5,3 +5,4 @@ export * from './store';
 export * from './tasks';
 export * from './definition';
 export * from './local-runner';
+export * from './construct';

@@ -1,5 +1,5 @@
-import { WavePlan } from './plan';
 import { InstanceResult, RolloutStatus } from './model';
+import { WavePlan } from './plan';
 
 export interface RolloutRecord {
   readonly rolloutId: string;

@@ -1,5 +1,5 @@
-import { planWaves } from './plan';
 import { InstanceResult, RolloutInput, RolloutOptions, RolloutStatus } from './model';
+import { planWaves } from './plan';
 import { DeploymentProgress, DeployProvider } from './provider';
 import { RolloutRecord, RolloutStore } from './store';
 

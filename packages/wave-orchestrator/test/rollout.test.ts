@@ -116,7 +116,8 @@ describe('deployments that do not finish at once', () => {
   test('a hanging deployment fails at the deployment timeout', async () => {
     const { provider, store } = setup(fleet(2, [1]));
     provider.hang.add('t1');
-    const result = await runLocalRollout(input({ deployTimeoutSeconds: 1 }), { provider, store }, { ...FAST, waitOverrideMs: { WaitForDeployments: 200 } });
+    const slowPolls = { ...FAST, waitOverrideMs: { WaitForDeployments: 200 } };
+    const result = await runLocalRollout(input({ deployTimeoutSeconds: 1 }), { provider, store }, slowPolls);
     expect(result.status).toBe('ROLLED_BACK');
     // it failed at the timeout, and (as an instance this wave changed) was then rolled back
     expect(await store.getResult('r-1', 't1')).toMatchObject({ status: 'ROLLED_BACK', reason: 'deployment still running after 1 s' });
