@@ -111,8 +111,8 @@ interface PackageOptions {
   readonly testDependsOn?: string[];
   /** esbuild bundles (the package's `bundle` target), each written to dist/<entry name>/. */
   readonly bundles?: { entry: string; options: javascript.AddBundleOptions }[];
-  /** A template package: `bundle` writes its Proton-layout bundle (lib/proton-bundle.js). */
-  readonly protonBundle?: boolean;
+  /** A template package: `bundle` writes its Proton-layout bundle; the value is the template's name. */
+  readonly protonBundle?: string;
 }
 
 function workspacePackage(options: PackageOptions): typescript.TypeScriptProject {
@@ -197,15 +197,24 @@ function workspacePackage(options: PackageOptions): typescript.TypeScriptProject
       test: target('test', options.testDependsOn ? { dependsOn: ['^build', ...options.testDependsOn] } : {}),
       lint: target('eslint'),
       ...(options.bundles?.length ? { bundle: target('bundle') } : {}),
+      // The Proton bundle is written by the control plane (which renders every template),
+      // from the compiled packages.
       ...(options.protonBundle
-        ? { bundle: target('bundle', { dependsOn: ['build'], outputs: ['{projectRoot}/dist/proton'] }) }
+        ? {
+          bundle: target('bundle', {
+            dependsOn: ['build', { projects: ['@tenant-waves/control-plane'], target: 'build' }],
+            inputs: ['production', { dependentTasksOutputFiles: '**/*.js', transitive: true }],
+            outputs: ['{projectRoot}/dist/proton'],
+          }),
+        }
         : {}),
     },
   });
   if (options.protonBundle) {
-    (project.tasks.tryFind('bundle') ?? project.addTask('bundle')).exec('node lib/proton-bundle.js dist/proton', {
-      name: 'Proton-layout template bundle: dist/proton/v<major>/…',
-    });
+    (project.tasks.tryFind('bundle') ?? project.addTask('bundle')).exec(
+      `node ../control-plane/lib/bin/proton-bundle.js ${options.protonBundle} dist/proton`,
+      { name: 'Proton-layout template bundle: dist/proton/v<major>/…' },
+    );
   }
   for (const bundle of options.bundles ?? []) {
     // `source` lets esbuild bundle workspace dependencies straight from their TypeScript.
@@ -222,30 +231,33 @@ function workspacePackage(options: PackageOptions): typescript.TypeScriptProject
  * tier profiles. Its `bundle` target writes the Proton-layout bundle under dist/proton/ from
  * the compiled code, so it runs after the package's own build.
  */
-function templatePackage(dir: string, description: string) {
+function templatePackage(dir: string, template: string, description: string) {
   const project = workspacePackage({
     dir,
     description,
     version: '1.0.0',
-    deps: ['aws-cdk-lib@^2.260.0', 'constructs@^10.5.1', 'yaml@^2.8.0'],
+    deps: ['aws-cdk-lib@^2.260.0', 'constructs@^10.5.1'],
     // Suppressions use CDK's own Validations.of().acknowledge(); cdk-nag runs in the tests.
-    devDeps: ['cdk-nag@^3'],
+    devDeps: ['cdk-nag@^3', 'yaml@^2.8.0'],
     testTimeout: 180_000,
-    protonBundle: true,
+    protonBundle: template,
   });
   return project;
 }
 
 const envTemplate = templatePackage(
   'env-template',
+  'env-template',
   'Tenant environment template: VPC, ECS cluster, Cloud Map namespace and tenant bucket, as a CDK construct and a Proton-format bundle.',
 );
 const fargateTemplate = templatePackage(
   'fargate-service-template',
+  'fargate-service',
   'Containerised service instance template: an ECS Fargate service in a tenant environment.',
 );
 const serverlessTemplate = templatePackage(
   'serverless-service-template',
+  'serverless-service',
   'Serverless service instance template: API Gateway in front of a Lambda function in a tenant environment.',
 );
 

@@ -5,3 +5,4 @@ export * from './tiers';
 export * from './schema-compat';
 export * from './templates';
 export * from './template-versions';
+export * from './proton-bundle';

@@ -11,11 +11,16 @@ export interface LoadedTemplate {
   readonly name: TemplateName;
   readonly kind: 'environment' | 'service';
   readonly packageName: string;
+  /** The package's version: its major.minor is the template version. */
+  readonly version: string;
+  readonly schemaFile: string;
   readonly schema: TemplateSchema;
   /** The schema's instance (or environment) input type, and its pipeline input type. */
   readonly inputType: string;
   readonly pipelineInputType?: string;
   readonly tierProfiles: Readonly<Record<Tier, Readonly<Record<string, unknown>>>>;
+  /** For service templates: the environment template major versions they run in (`env-template:1`). */
+  readonly compatibleEnvironments?: readonly string[];
   /** The template's render function, on validated inputs (see `renderTemplate`). */
   render(inputs: Inputs, context: RenderContext): Record<string, any>;
 }
@@ -41,60 +46,7 @@ const loaded = new Map<TemplateName, LoadedTemplate>();
 export async function loadTemplate(name: TemplateName): Promise<LoadedTemplate> {
   const cached = loaded.get(name);
   if (cached) return cached;
-  let template: LoadedTemplate;
-  switch (name) {
-    case 'env-template': {
-      const m = await import('@tenant-waves/env-template');
-      template = {
-        name,
-        kind: 'environment',
-        packageName: m.PACKAGE_NAME,
-        schema: readSchema(m.schemaFile()),
-        inputType: m.INPUT_TYPE,
-        tierProfiles: m.TIER_PROFILES,
-        render: (inputs, ctx) =>
-          m.renderEnvironment({ ...(inputs as unknown as import('@tenant-waves/env-template').TenantEnvironmentInput), tenantId: ctx.tenantId }),
-      };
-      break;
-    }
-    case 'fargate-service': {
-      const m = await import('@tenant-waves/fargate-service-template');
-      template = {
-        name,
-        kind: 'service',
-        packageName: m.PACKAGE_NAME,
-        schema: readSchema(m.schemaFile()),
-        inputType: m.INPUT_TYPE,
-        pipelineInputType: m.PIPELINE_INPUT_TYPE,
-        tierProfiles: m.TIER_PROFILES,
-        render: (inputs, ctx) =>
-          m.renderFargateService(ctx.service, inputs as unknown as import('@tenant-waves/fargate-service-template').FargateServiceInput, {
-            TenantId: ctx.tenantId,
-            ...ctx.parameters,
-          }),
-      };
-      break;
-    }
-    case 'serverless-service': {
-      const m = await import('@tenant-waves/serverless-service-template');
-      template = {
-        name,
-        kind: 'service',
-        packageName: m.PACKAGE_NAME,
-        schema: readSchema(m.schemaFile()),
-        inputType: m.INPUT_TYPE,
-        pipelineInputType: m.PIPELINE_INPUT_TYPE,
-        tierProfiles: m.TIER_PROFILES,
-        render: (inputs, ctx) =>
-          m.renderServerlessService(
-            ctx.service,
-            inputs as unknown as import('@tenant-waves/serverless-service-template').ServerlessServiceInput,
-            { TenantId: ctx.tenantId, ...ctx.parameters },
-          ),
-      };
-      break;
-    }
-  }
+  const template = await importTemplate(name);
   for (const tier of TIERS) {
     if (!template.tierProfiles[tier]) throw new Error(`${template.packageName} has no tier profile for ${tier}`);
   }
@@ -102,8 +54,55 @@ export async function loadTemplate(name: TemplateName): Promise<LoadedTemplate> 
   return template;
 }
 
-function readSchema(file: string): TemplateSchema {
-  return parseTemplateSchema(readFileSync(file, 'utf8'), file);
+/** What every template package exports alike. */
+interface TemplateModule {
+  readonly PACKAGE_NAME: string;
+  readonly INPUT_TYPE: string;
+  readonly PIPELINE_INPUT_TYPE?: string;
+  readonly COMPATIBLE_ENVIRONMENTS?: readonly string[];
+  readonly TIER_PROFILES: Readonly<Record<Tier, Readonly<Record<string, unknown>>>>;
+  schemaFile(): string;
+}
+
+function describe(name: TemplateName, kind: LoadedTemplate['kind'], m: TemplateModule, render: LoadedTemplate['render']): LoadedTemplate {
+  const schemaFile = m.schemaFile();
+  return {
+    name,
+    kind,
+    packageName: m.PACKAGE_NAME,
+    version: JSON.parse(readFileSync(require.resolve(`${m.PACKAGE_NAME}/package.json`), 'utf8')).version,
+    schemaFile,
+    schema: parseTemplateSchema(readFileSync(schemaFile, 'utf8'), schemaFile),
+    inputType: m.INPUT_TYPE,
+    pipelineInputType: m.PIPELINE_INPUT_TYPE,
+    compatibleEnvironments: m.COMPATIBLE_ENVIRONMENTS,
+    tierProfiles: m.TIER_PROFILES,
+    render,
+  };
+}
+
+async function importTemplate(name: TemplateName): Promise<LoadedTemplate> {
+  switch (name) {
+    case 'env-template': {
+      const m = await import('@tenant-waves/env-template');
+      type Input = import('@tenant-waves/env-template').TenantEnvironmentInput;
+      return describe(name, 'environment', m, (inputs, ctx) => m.renderEnvironment({ ...(inputs as unknown as Input), tenantId: ctx.tenantId }));
+    }
+    case 'fargate-service': {
+      const m = await import('@tenant-waves/fargate-service-template');
+      type Input = import('@tenant-waves/fargate-service-template').FargateServiceInput;
+      return describe(name, 'service', m, (inputs, ctx) =>
+        m.renderFargateService(ctx.service, inputs as unknown as Input, { TenantId: ctx.tenantId, ...ctx.parameters }),
+      );
+    }
+    case 'serverless-service': {
+      const m = await import('@tenant-waves/serverless-service-template');
+      type Input = import('@tenant-waves/serverless-service-template').ServerlessServiceInput;
+      return describe(name, 'service', m, (inputs, ctx) =>
+        m.renderServerlessService(ctx.service, inputs as unknown as Input, { TenantId: ctx.tenantId, ...ctx.parameters }),
+      );
+    }
+  }
 }
 
 export interface TemplateInputOptions {

@@ -2,4 +2,3 @@ export * from './schema';
 export * from './tiers';
 export * from './tenant-environment';
 export * from './render';
-export * from './proton-bundle';

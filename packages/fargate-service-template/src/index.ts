@@ -2,4 +2,3 @@ export * from './schema';
 export * from './tiers';
 export * from './fargate-service';
 export * from './render';
-export * from './proton-bundle';

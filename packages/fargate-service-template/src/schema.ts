@@ -38,3 +38,6 @@ export const TASK_SIZES: Readonly<Record<TaskSize, { cpu: number; memoryMiB: num
   'large': { cpu: 2048, memoryMiB: 4096 },
   'x-large': { cpu: 4096, memoryMiB: 8192 },
 };
+
+/** The environment template major versions this service template runs in (its Proton registration). */
+export const COMPATIBLE_ENVIRONMENTS: readonly string[] = ['env-template:1'];

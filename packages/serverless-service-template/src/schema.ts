@@ -22,3 +22,6 @@ export interface ServerlessPipelineInput {
   readonly buildspecfile: string;
   readonly totalwaves: number;
 }
+
+/** The environment template major versions this service template runs in (its Proton registration). */
+export const COMPATIBLE_ENVIRONMENTS: readonly string[] = ['env-template:1'];
