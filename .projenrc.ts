@@ -383,7 +383,11 @@ root.addTask('bench:orchestrator', {
 });
 root.addTask('start', {
   description: 'The walkthrough on the local backend',
-  exec: 'node packages/tenant-cli/bin/tenant.js walkthrough',
+  steps: [
+    // The CLI and the workload it runs, bundled from source (cached by Nx; ~1 s the first time).
+    { exec: 'nx run-many -t bundle --projects=@tenant-waves/tenant-cli,@tenant-waves/saas-web --output-style=static' },
+    { exec: 'node packages/tenant-cli/bin/tenant.js walkthrough' },
+  ],
 });
 
 new JsonFile(root, 'nx.json', {
