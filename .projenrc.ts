@@ -6,7 +6,7 @@ import { Component, JsonFile, TextFile, javascript, typescript } from 'projen';
 const SCOPE = '@tenant-waves';
 const TYPESCRIPT = '5.9.3';
 // Users run Node 22 LTS (Lambda nodejs22.x); this workplace's machines still run Node 20,
-// so everything must also build and test there. See README "Node versions".
+// so everything must also build and test there. See the README's Requirements.
 const MIN_NODE = '20.0.0';
 const BUNDLE_NODE_TARGET = 'node22';
 const CLI_NODE_TARGET = 'node20';
@@ -37,7 +37,7 @@ const root = new typescript.TypeScriptProject({
   },
   eslintOptions: { dirs: [], devdirs: ['bench'], commandOptions: { fix: false } },
   devDeps: ['nx@^24', '@types/node@^22'],
-  gitignore: ['/.nx/', '/.tenants/', '/bench/results/'],
+  gitignore: ['/.nx/', '/.tenants/'],
 });
 
 // Root tasks delegate to Nx, which runs each package's target of the same name in
