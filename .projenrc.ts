@@ -266,7 +266,9 @@ const controlPlane = workspacePackage({
   description:
     'The domain: tenants, tiers, environments, services, instances, rollouts; Proton-format spec parsing and schema validation; registry stores and providers.',
   version: '0.1.0',
-  deps: ['yaml@^2.8.0'],
+  // better-sqlite3 12: version 13 needs Node 22 and crashes on Node 20.
+  deps: ['yaml@^2.8.0', 'better-sqlite3@^12'],
+  devDeps: ['@types/better-sqlite3@^7'],
   uses: [envTemplate, fargateTemplate, serverlessTemplate],
   testTimeout: 120_000,
 });
@@ -353,10 +355,11 @@ root.package.addField(
   packages.map((p) => p.outdir.slice(root.outdir.length + 1)),
 );
 root.package.addField('private', true);
-// npm 11 runs no dependency's install script unless allowed. None is needed here (esbuild and
-// @parcel/watcher ship prebuilt platform packages; nx's postinstall only warms a cache), so
-// they are denied explicitly: quieter installs, smaller supply-chain surface.
-root.package.addField('allowScripts', { '@parcel/watcher': false, 'esbuild': false, 'nx': false });
+// npm 11 asks for every dependency's install script to be allowed or denied. Only
+// better-sqlite3's is needed (it builds its native addon from source when no prebuilt binary
+// can be downloaded, as on machines without internet); esbuild and @parcel/watcher ship
+// prebuilt platform packages and nx's postinstall only warms a cache: denied.
+root.package.addField('allowScripts', { '@parcel/watcher': false, 'esbuild': false, 'nx': false, 'better-sqlite3': true });
 
 // `npx tenant --help` must work right after `npm ci`: bundle the CLI (esbuild, ~1 s) on install.
 root.package.setScript('prepare', 'npm run bundle --workspace=@tenant-waves/tenant-cli');

@@ -6,3 +6,5 @@ export * from './schema-compat';
 export * from './templates';
 export * from './template-versions';
 export * from './proton-bundle';
+export * from './rollouts';
+export * from './stores/sqlite';

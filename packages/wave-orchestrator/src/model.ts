@@ -62,19 +62,4 @@ export interface RolloutInput {
   readonly options: RolloutOptions;
 }
 
-export type RolloutStatus = 'RUNNING' | 'WAITING_APPROVAL' | 'SUCCEEDED' | 'FAILED' | 'ROLLED_BACK' | 'REJECTED';
-export type InstanceStatus = 'PENDING' | 'IN_PROGRESS' | 'SUCCEEDED' | 'FAILED' | 'ROLLED_BACK';
-
-/** The ledger row of one instance in one rollout. */
-export interface InstanceResult {
-  readonly instance: string;
-  readonly wave: number;
-  readonly status: InstanceStatus;
-  readonly fromVersion?: string;
-  readonly toVersion: string;
-  /** The instance was already at the target: success with no work (nothing to roll back). */
-  readonly noop?: boolean;
-  readonly startedAt?: string;
-  readonly finishedAt?: string;
-  readonly reason?: string;
-}
+export type { InstanceResult, InstanceStatus, RolloutStatus } from '@tenant-waves/control-plane';

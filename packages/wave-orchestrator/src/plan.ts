@@ -1,19 +1,8 @@
-import { UserError } from '@tenant-waves/control-plane';
+import { UserError, WavePlan } from '@tenant-waves/control-plane';
 
 import { InstanceRef } from './model';
 
-export interface Wave {
-  readonly wave: number;
-  readonly instances: readonly string[];
-}
-
-export interface WavePlan {
-  /** Waves in the order they run: the distinct wave numbers present, ascending. */
-  readonly waves: readonly Wave[];
-  /** Instances that had no wave number, and the wave they were put in. */
-  readonly defaulted: readonly string[];
-  readonly defaultWave: number;
-}
+export type { Wave, WavePlan } from '@tenant-waves/control-plane';
 
 export interface PlanOptions {
   /**
