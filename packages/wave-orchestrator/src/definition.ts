@@ -98,7 +98,7 @@ export function buildDefinition(resources: DefinitionResources): Record<string, 
           {
             And: [
               { Variable: '$.wave.last', BooleanEquals: false },
-              { Variable: '$.options.gate', StringEquals: 'manual' },
+              { Variable: '$.wave.gate', StringEquals: 'manual' },
             ],
             Next: 'OpenGate',
           },

@@ -16,8 +16,10 @@ export interface MaxFailures {
 export type Gate = 'auto' | 'manual';
 
 export interface RolloutOptions {
-  /** What happens between waves: `auto` continues after the bake time, `manual` waits for approval. */
+  /** What happens after each wave: `auto` continues after the bake time, `manual` waits for approval. */
   readonly gate: Gate;
+  /** Per-wave exceptions to `gate`, by wave number (e.g. `{ "1": "manual" }`: approve after the canary wave only). */
+  readonly gates?: Readonly<Record<string, Gate>>;
   /** Seconds to wait after a healthy wave before its gate. */
   readonly bakeSeconds: number;
   readonly maxFailures: MaxFailures;

@@ -1,4 +1,4 @@
-import { InstanceResult, RolloutInput, RolloutOptions, RolloutStatus } from './model';
+import { Gate, InstanceResult, RolloutInput, RolloutOptions, RolloutStatus } from './model';
 import { planWaves } from './plan';
 import { DeploymentProgress, DeployProvider } from './provider';
 import { RolloutRecord, RolloutStore } from './store';
@@ -22,6 +22,8 @@ export interface PlannedWave {
   readonly wave: number;
   readonly index: number;
   readonly last: boolean;
+  /** The gate after this wave (none after the last). */
+  readonly gate: Gate;
   readonly size: number;
   readonly batches: readonly Batch[];
 }
@@ -149,7 +151,8 @@ export function createTasks(deps: TaskDeps) {
         const per = Math.min(Math.ceil(size / Math.min(concurrency, size)), Math.max(1, input.options.maxBatchSize));
         const batches: Batch[] = [];
         for (let offset = 0; offset < size; offset += per) batches.push({ wave: w.wave, offset, count: Math.min(per, size - offset) });
-        return { wave: w.wave, index, last: index === plan.waves.length - 1, size, batches };
+        const gate = input.options.gates?.[String(w.wave)] ?? input.options.gate;
+        return { wave: w.wave, index, last: index === plan.waves.length - 1, gate, size, batches };
       });
       return { totalInstances: waves.reduce((n, w) => n + w.size, 0), defaulted: plan.defaulted, waves };
     },

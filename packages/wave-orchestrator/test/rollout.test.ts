@@ -168,6 +168,16 @@ describe('manual gates', () => {
   });
 });
 
+test('gates per wave: a manual gate after the canary wave only', async () => {
+  const { provider, store } = setup(fleet(6, [1, 2, 3]));
+  const run = runLocalRollout(input({ gate: 'auto', gates: { 1: 'manual' } }), { provider, store }, FAST);
+  await waitFor(async () => (await store.getRollout('r-1'))?.status === 'WAITING_APPROVAL', 'the gate');
+  expect((await store.getRollout('r-1'))!.waitingWave).toBe(1);
+  await store.decide('r-1', 1, 'APPROVED');
+  expect((await run).status).toBe('SUCCEEDED'); // waves 2 → 3 passed an automatic gate
+  expect(await store.decision('r-1', 2)).toBeUndefined();
+});
+
 test('one rollout per service: a second one fails while the first holds the lock', async () => {
   const { provider, store } = setup(fleet(4, [1, 2]));
   const first = runLocalRollout(input({ gate: 'manual' }), { provider, store }, FAST);
