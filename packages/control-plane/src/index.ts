@@ -8,3 +8,4 @@ export * from './template-versions';
 export * from './proton-bundle';
 export * from './rollouts';
 export * from './stores/sqlite';
+export * from './provider';

@@ -1,9 +1,4 @@
-/** A service instance as the orchestrator sees it: its name and (maybe) its wave number. */
-export interface InstanceRef {
-  readonly name: string;
-  /** The instance's `deployment_wave_number`; undefined when it has none. */
-  readonly wave?: number;
-}
+export type { InstanceRef } from '@tenant-waves/control-plane';
 
 /** The failure threshold of a wave: more failures than this stop the rollout. */
 export interface MaxFailures {

@@ -1,0 +1,30 @@
+/** A service instance as a rollout sees it: its name and (maybe) its wave number. */
+export interface InstanceRef {
+  readonly name: string;
+  /** The instance's `deployment_wave_number`; undefined when it has none. */
+  readonly wave?: number;
+}
+
+export type DeploymentState = 'DONE' | 'PENDING' | 'FAILED';
+
+export interface DeploymentProgress {
+  readonly state: DeploymentState;
+  readonly reason?: string;
+}
+
+/**
+ * What a rollout needs from a backend (local processes, CloudFormation, Proton) to change
+ * service instances. Every call is idempotent: deploying an instance already at the target
+ * is DONE at once, and asking again about a started deployment reports where it is.
+ */
+export interface DeployProvider {
+  /** The service's instances with their wave numbers. */
+  listInstances(service: string): Promise<InstanceRef[]>;
+  /** The version an instance runs now (undefined before its first deployment). */
+  currentVersion(service: string, instance: string): Promise<string | undefined>;
+  /** Starts the deployment of `target` to an instance, or, if it is under way, says where it is. */
+  deploy(service: string, instance: string, target: string): Promise<DeploymentProgress>;
+  healthCheck(service: string, instance: string): Promise<{ healthy: boolean; reason?: string }>;
+  /** Puts an instance back on `version` (and waits for it). */
+  rollback(service: string, instance: string, version: string): Promise<DeploymentProgress>;
+}
