@@ -108,6 +108,10 @@ export function createTasks(deps: TaskDeps) {
     return plan?.waves.find((w) => w.wave === wave)?.instances.slice() ?? [];
   }
 
+  async function batchInstances({ rolloutId, batch }: BatchTaskInput): Promise<string[]> {
+    return (await waveInstances(rolloutId, batch.wave)).slice(batch.offset, batch.offset + batch.count);
+  }
+
   /** Settles one instance whose deployment reported `progress`: health-checks a finished one. */
   async function settle(input: RolloutInput, row: InstanceResult, progress: DeploymentProgress, options: RolloutOptions): Promise<boolean> {
     if (progress.state === 'PENDING') {
@@ -160,7 +164,7 @@ export function createTasks(deps: TaskDeps) {
     /** Deploys a batch, one instance after another; instant deployments are health-checked and recorded at once. */
     async DeployBatch(input: BatchTaskInput): Promise<PollState> {
       await assertLive(input.rolloutId);
-      const names = (await waveInstances(input.rolloutId, input.batch.wave)).slice(input.batch.offset, input.batch.offset + input.batch.count);
+      const names = await batchInstances(input);
       let pending = 0;
       for (const name of names) {
         const prev = await store.getResult(input.rolloutId, name);
@@ -187,7 +191,7 @@ export function createTasks(deps: TaskDeps) {
     /** Looks again at the batch's running deployments (deploy is idempotent: start-or-look). */
     async CheckBatch(input: BatchTaskInput & { poll: PollState }): Promise<PollState> {
       await assertLive(input.rolloutId);
-      const names = (await waveInstances(input.rolloutId, input.batch.wave)).slice(input.batch.offset, input.batch.offset + input.batch.count);
+      const names = await batchInstances(input);
       let pending = 0;
       for (const name of names) {
         const row = await store.getResult(input.rolloutId, name);

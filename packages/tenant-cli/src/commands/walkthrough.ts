@@ -2,16 +2,16 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { accessSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
-import { renderTemplate, UserError } from '@tenant-waves/control-plane';
+import { DEFAULT_PLACEMENT, renderTemplate, UserError } from '@tenant-waves/control-plane';
 import { planWaves } from '@tenant-waves/wave-orchestrator';
 import { Command } from '../command';
 
 /** The seed's tenants: A premium silo in wave 1; B standard silo and C basic pool in wave 2. */
-const TENANTS = [
-  { tenantId: 'tenantA', tier: 'premium', placement: 'silo', wave: 1, environment: 'tenantAEnv', namespace: 't1.saasapplication.com' },
-  { tenantId: 'tenantB', tier: 'standard', placement: 'silo', wave: 2, environment: 'tenantBEnv', namespace: 't2.saasapplication.com' },
-  { tenantId: 'tenantC', tier: 'basic', placement: 'pool', wave: 2, environment: 'poolBasicEnv', namespace: 'pool.saasapplication.com' },
-] as const;
+const TENANTS = ([
+  { tenantId: 'tenantA', tier: 'premium', wave: 1, environment: 'tenantAEnv', namespace: 't1.saasapplication.com' },
+  { tenantId: 'tenantB', tier: 'standard', wave: 2, environment: 'tenantBEnv', namespace: 't2.saasapplication.com' },
+  { tenantId: 'tenantC', tier: 'basic', wave: 2, environment: 'poolBasicEnv', namespace: 'pool.saasapplication.com' },
+] as const).map((t) => ({ ...t, placement: DEFAULT_PLACEMENT[t.tier] }));
 
 function freePort(): Promise<number> {
   return new Promise((res, rej) => {
