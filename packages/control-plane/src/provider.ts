@@ -28,3 +28,28 @@ export interface DeployProvider {
   /** Puts an instance back on `version` (and waits for it). */
   rollback(service: string, instance: string, version: string): Promise<DeploymentProgress>;
 }
+
+/** What an instance is doing now, as the backend sees it. */
+export interface InstanceStatusView {
+  /** RUNNING: serving `version`; STOPPED: deployed but not serving; NOT_DEPLOYED: never deployed. */
+  readonly state: 'RUNNING' | 'STOPPED' | 'NOT_DEPLOYED';
+  readonly version?: string;
+  /** Where the instance itself answers (local: its process's port). */
+  readonly endpoint?: string;
+}
+
+/**
+ * The whole backend: provisioning of environments and instances (their rendered
+ * CloudFormation), and deployments. Implementations: local (this machine), CloudFormation and
+ * Proton (AWS).
+ */
+export interface Provider extends DeployProvider {
+  /** Creates or updates an environment from its rendered template; returns where it lives. */
+  provisionEnvironment(name: string, template: Readonly<Record<string, unknown>>): Promise<{ location: string }>;
+  deprovisionEnvironment(name: string): Promise<void>;
+  /** Creates or updates a service instance's infrastructure from its rendered template. */
+  provisionInstance(service: string, tenantId: string, template: Readonly<Record<string, unknown>>): Promise<{ location: string }>;
+  /** Stops the instance's workload and removes its infrastructure. */
+  removeInstance(service: string, tenantId: string): Promise<void>;
+  status(service: string, tenantId: string): Promise<InstanceStatusView>;
+}

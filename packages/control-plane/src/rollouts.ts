@@ -49,6 +49,17 @@ export interface RolloutRecord {
 
 export type ApprovalDecision = 'APPROVED' | 'REJECTED';
 
+/**
+ * How a rollout is being executed: its full input (so it can be resumed exactly) and who runs
+ * it (local: `pid:<n>` of the `tenant` process; AWS: the execution ARN).
+ */
+export interface ExecutionRecord {
+  readonly rolloutId: string;
+  readonly input: Readonly<Record<string, unknown>>;
+  readonly runner?: string;
+  readonly updatedAt: string;
+}
+
 /** The rollout ledger: plans, one row per instance, statuses, approvals, the per-service lock. */
 export interface RolloutStore {
   /** Takes the service's rollout lock for `rolloutId`; false when another rollout holds it. */
@@ -61,16 +72,23 @@ export interface RolloutStore {
   putResult(rolloutId: string, result: InstanceResult): Promise<void>;
   /** Every row of a rollout, in the order they were first written. */
   results(rolloutId: string): Promise<InstanceResult[]>;
-  /** Records a manual gate decision for a waiting wave. */
-  decide(rolloutId: string, wave: number, decision: ApprovalDecision): Promise<void>;
+  /** Every rollout, newest first. */
+  listRollouts(service?: string): Promise<RolloutRecord[]>;
+  /** Records a manual gate decision for a waiting wave; a rejection may ask for the wave's rollback. */
+  decide(rolloutId: string, wave: number, decision: ApprovalDecision, options?: { rollback?: boolean }): Promise<void>;
   decision(rolloutId: string, wave: number): Promise<ApprovalDecision | undefined>;
+  /** Whether the rejection of the wave's gate asked for the wave to be rolled back. */
+  rollbackRequested(rolloutId: string, wave: number): Promise<boolean>;
+  putExecution(record: ExecutionRecord): Promise<void>;
+  getExecution(rolloutId: string): Promise<ExecutionRecord | undefined>;
 }
 
 export class InMemoryRolloutStore implements RolloutStore {
   private readonly locks = new Map<string, string>();
   private readonly rollouts = new Map<string, RolloutRecord>();
   private readonly rows = new Map<string, Map<string, InstanceResult>>();
-  private readonly decisions = new Map<string, ApprovalDecision>();
+  private readonly decisions = new Map<string, { decision: ApprovalDecision; rollback: boolean }>();
+  private readonly executions = new Map<string, ExecutionRecord>();
 
   async acquireLock(service: string, rolloutId: string) {
     const holder = this.locks.get(service);
@@ -100,10 +118,24 @@ export class InMemoryRolloutStore implements RolloutStore {
   async results(rolloutId: string) {
     return [...(this.rows.get(rolloutId)?.values() ?? [])];
   }
-  async decide(rolloutId: string, wave: number, decision: ApprovalDecision) {
-    this.decisions.set(`${rolloutId}#${wave}`, decision);
+  async listRollouts(service?: string) {
+    return [...this.rollouts.values()]
+      .filter((r) => service === undefined || r.service === service)
+      .sort((a, b) => (a.startedAt < b.startedAt ? 1 : a.startedAt > b.startedAt ? -1 : 0));
+  }
+  async decide(rolloutId: string, wave: number, decision: ApprovalDecision, options: { rollback?: boolean } = {}) {
+    this.decisions.set(`${rolloutId}#${wave}`, { decision, rollback: Boolean(options.rollback) });
   }
   async decision(rolloutId: string, wave: number) {
-    return this.decisions.get(`${rolloutId}#${wave}`);
+    return this.decisions.get(`${rolloutId}#${wave}`)?.decision;
+  }
+  async rollbackRequested(rolloutId: string, wave: number) {
+    return this.decisions.get(`${rolloutId}#${wave}`)?.rollback ?? false;
+  }
+  async putExecution(record: ExecutionRecord) {
+    this.executions.set(record.rolloutId, record);
+  }
+  async getExecution(rolloutId: string) {
+    return this.executions.get(rolloutId);
   }
 }

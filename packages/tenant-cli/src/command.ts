@@ -39,3 +39,20 @@ export function parseCommandArgs(command: Command, argv: string[]): Parsed {
     throw new UserError('E_USAGE', `${(e as Error).message}\nUsage: ${command.usage}\nSee: tenant ${command.name} --help`);
   }
 }
+
+/** The positionals a command takes, by name: too few or too many is a usage error naming what is missing. */
+export function positionals(command: Command, args: Parsed, names: readonly string[], optional: readonly string[] = []): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  names.forEach((n, i) => {
+    const v = args.positionals[i];
+    if (v === undefined) throw new UserError('E_USAGE', `missing ${n}\nUsage: ${command.usage}\nSee: tenant ${command.name} --help`);
+    out[n] = v;
+  });
+  optional.forEach((n, i) => (out[n] = args.positionals[names.length + i]));
+  const extra = args.positionals[names.length + optional.length];
+  if (extra !== undefined) throw new UserError('E_USAGE', `unexpected argument "${extra}"\nUsage: ${command.usage}\nSee: tenant ${command.name} --help`);
+  return out;
+}
+
+export const str = (args: Parsed, name: string): string | undefined => args.values[name] as string | undefined;
+export const flag = (args: Parsed, name: string): boolean => args.values[name] === true;

@@ -6,3 +6,4 @@ export * from './tasks';
 export * from './definition';
 export * from './local-runner';
 export * from './construct';
+export * from './release';

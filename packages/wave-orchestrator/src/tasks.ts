@@ -245,7 +245,8 @@ export function createTasks(deps: TaskDeps) {
     async RejectRollout(input: WaveTaskInput) {
       const timedOut = input.rejection?.Error === 'States.Timeout';
       let detail = '';
-      if (input.options.rollbackOnReject) {
+      // Rolled back when the rollout asked for it up front, or the rejection did (`tenant reject --rollback`).
+      if (input.options.rollbackOnReject || (!timedOut && (await store.rollbackRequested(input.rolloutId, input.wave.wave)))) {
         const { rolledBack, failed } = await rollBackWave(input);
         detail = `; rolled back wave ${input.wave.wave} (${rolledBack}${failed ? `, ${failed} failed` : ''})`;
       }

@@ -1,6 +1,9 @@
 import { closeSync, chmodSync, openSync } from 'node:fs';
 import type BetterSqlite3 from 'better-sqlite3';
-import { ApprovalDecision, InstanceResult, RolloutRecord, RolloutStore } from '../rollouts';
+import {
+  EnvironmentRecord, HistoryEntry, InstanceRecord, Registry, RegistryWrite, ServiceRecord, TenantRecord,
+} from '../registry';
+import { ApprovalDecision, ExecutionRecord, InstanceResult, RolloutRecord, RolloutStore } from '../rollouts';
 
 /**
  * Versioned schema migrations, applied in order, each in its own transaction, recorded in
@@ -51,6 +54,63 @@ export const MIGRATIONS: readonly { readonly version: number; readonly descripti
       );
     `,
   },
+  {
+    version: 2,
+    description: 'registry: tenants, environments, services, instances; executions; settings; rollback on reject',
+    sql: `
+      CREATE TABLE environments (
+        name             TEXT PRIMARY KEY,
+        tier             TEXT NOT NULL,
+        placement        TEXT NOT NULL CHECK (placement IN ('silo', 'pool')),
+        template_version TEXT NOT NULL,
+        inputs           TEXT NOT NULL,
+        status           TEXT NOT NULL,
+        location         TEXT,
+        updated_at       TEXT NOT NULL
+      );
+      CREATE TABLE tenants (
+        tenant_id   TEXT PRIMARY KEY,
+        tier        TEXT NOT NULL,
+        placement   TEXT NOT NULL CHECK (placement IN ('silo', 'pool')),
+        wave        INTEGER CHECK (wave IS NULL OR wave >= 1),
+        environment TEXT NOT NULL REFERENCES environments (name),
+        inputs      TEXT NOT NULL,
+        created_at  TEXT NOT NULL
+      );
+      CREATE TABLE services (
+        name             TEXT PRIMARY KEY,
+        template         TEXT NOT NULL,
+        template_version TEXT NOT NULL,
+        pipeline         TEXT NOT NULL,
+        total_waves      INTEGER,
+        created_at       TEXT NOT NULL
+      );
+      CREATE TABLE instances (
+        service          TEXT NOT NULL REFERENCES services (name),
+        tenant_id        TEXT NOT NULL REFERENCES tenants (tenant_id),
+        inputs           TEXT NOT NULL,
+        location         TEXT,
+        version          TEXT,
+        previous_version TEXT,
+        runtime          TEXT,
+        pending          TEXT,
+        updated_at       TEXT NOT NULL,
+        PRIMARY KEY (service, tenant_id)
+      );
+      CREATE INDEX instances_by_tenant ON instances (tenant_id);
+      CREATE TABLE executions (
+        rollout_id TEXT PRIMARY KEY REFERENCES rollouts (rollout_id),
+        input      TEXT NOT NULL,
+        runner     TEXT,
+        updated_at TEXT NOT NULL
+      );
+      CREATE TABLE settings (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+      );
+      ALTER TABLE approvals ADD COLUMN rollback INTEGER NOT NULL DEFAULT 0;
+    `,
+  },
 ];
 
 interface RolloutRow {
@@ -78,13 +138,43 @@ interface DeploymentRow {
 }
 
 const opt = <T>(v: T | null): T | undefined => (v === null ? undefined : v);
+const json = (v: unknown): string | null => (v === undefined ? null : JSON.stringify(v));
+const unjson = (v: string | null): any => (v === null ? undefined : JSON.parse(v));
+
+/** Rows as stored, keyed by column name. */
+type Row = Record<string, any>;
+
+function toTenant(r: Row): TenantRecord {
+  return {
+    tenantId: r.tenant_id, tier: r.tier, placement: r.placement, wave: opt(r.wave), environment: r.environment,
+    inputs: JSON.parse(r.inputs), createdAt: r.created_at,
+  };
+}
+function toEnvironment(r: Row): EnvironmentRecord {
+  return {
+    name: r.name, tier: r.tier, placement: r.placement, templateVersion: r.template_version, inputs: JSON.parse(r.inputs),
+    status: r.status, location: opt(r.location), updatedAt: r.updated_at,
+  };
+}
+function toService(r: Row): ServiceRecord {
+  return {
+    name: r.name, template: r.template, templateVersion: r.template_version, pipeline: JSON.parse(r.pipeline),
+    totalWaves: opt(r.total_waves), createdAt: r.created_at,
+  };
+}
+function toInstance(r: Row): InstanceRecord {
+  return {
+    service: r.service, tenantId: r.tenant_id, inputs: JSON.parse(r.inputs), location: opt(r.location), version: opt(r.version),
+    previousVersion: opt(r.previous_version), runtime: unjson(r.runtime), pending: unjson(r.pending), updatedAt: r.updated_at,
+  };
+}
 
 /**
  * The rollout ledger in a SQLite file (better-sqlite3): WAL journal so a `tenant approve` in
  * another process can write while a rollout runs, a busy timeout instead of lock errors,
  * file mode 0600, versioned migrations. Writes that belong together are one transaction.
  */
-export class SqliteStore implements RolloutStore {
+export class SqliteStore implements RolloutStore, Registry {
   /** Opens (creating, with mode 0600) and migrates the database at `path`. */
   static async open(path: string): Promise<SqliteStore> {
     const { default: Database } = await import('better-sqlite3');
@@ -212,11 +302,160 @@ export class SqliteStore implements RolloutStore {
     return (this.db.prepare('SELECT * FROM deployments WHERE rollout_id = ? ORDER BY seq').all(rolloutId) as DeploymentRow[]).map(toResult);
   }
 
-  async decide(rolloutId: string, wave: number, decision: ApprovalDecision): Promise<void> {
-    this.db
-      .prepare('INSERT OR REPLACE INTO approvals (rollout_id, wave, decision, decided_at) VALUES (?, ?, ?, ?)')
-      .run(rolloutId, wave, decision, new Date().toISOString());
+  async listRollouts(service?: string): Promise<RolloutRecord[]> {
+    const rows = (
+      service === undefined
+        ? this.db.prepare('SELECT rollout_id FROM rollouts ORDER BY started_at DESC, rowid DESC').all()
+        : this.db.prepare('SELECT rollout_id FROM rollouts WHERE service = ? ORDER BY started_at DESC, rowid DESC').all(service)
+    ) as { rollout_id: string }[];
+    return Promise.all(rows.map((r) => this.getRollout(r.rollout_id) as Promise<RolloutRecord>));
   }
+
+  async decide(rolloutId: string, wave: number, decision: ApprovalDecision, options: { rollback?: boolean } = {}): Promise<void> {
+    this.db
+      .prepare('INSERT OR REPLACE INTO approvals (rollout_id, wave, decision, decided_at, rollback) VALUES (?, ?, ?, ?, ?)')
+      .run(rolloutId, wave, decision, new Date().toISOString(), options.rollback ? 1 : 0);
+  }
+
+  async rollbackRequested(rolloutId: string, wave: number): Promise<boolean> {
+    const row = this.db.prepare('SELECT rollback FROM approvals WHERE rollout_id = ? AND wave = ?').get(rolloutId, wave) as { rollback: number } | undefined;
+    return row?.rollback === 1;
+  }
+
+  async putExecution(e: ExecutionRecord): Promise<void> {
+    this.db
+      .prepare(
+        `INSERT INTO executions (rollout_id, input, runner, updated_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (rollout_id) DO UPDATE SET input = excluded.input, runner = excluded.runner, updated_at = excluded.updated_at`,
+      )
+      .run(e.rolloutId, JSON.stringify(e.input), e.runner ?? null, e.updatedAt);
+  }
+
+  async getExecution(rolloutId: string): Promise<ExecutionRecord | undefined> {
+    const r = this.db.prepare('SELECT * FROM executions WHERE rollout_id = ?').get(rolloutId) as Row | undefined;
+    return r && { rolloutId: r.rollout_id, input: JSON.parse(r.input), runner: opt(r.runner), updatedAt: r.updated_at };
+  }
+
+  // ---- registry ----
+
+  async getTenant(tenantId: string): Promise<TenantRecord | undefined> {
+    const r = this.db.prepare('SELECT * FROM tenants WHERE tenant_id = ?').get(tenantId) as Row | undefined;
+    return r && toTenant(r);
+  }
+
+  async listTenants(): Promise<TenantRecord[]> {
+    return (this.db.prepare('SELECT * FROM tenants ORDER BY tenant_id').all() as Row[]).map(toTenant);
+  }
+
+  async getEnvironment(name: string): Promise<EnvironmentRecord | undefined> {
+    const r = this.db.prepare('SELECT * FROM environments WHERE name = ?').get(name) as Row | undefined;
+    return r && toEnvironment(r);
+  }
+
+  async listEnvironments(): Promise<EnvironmentRecord[]> {
+    return (this.db.prepare('SELECT * FROM environments ORDER BY name').all() as Row[]).map(toEnvironment);
+  }
+
+  async getService(name: string): Promise<ServiceRecord | undefined> {
+    const r = this.db.prepare('SELECT * FROM services WHERE name = ?').get(name) as Row | undefined;
+    return r && toService(r);
+  }
+
+  async listServices(): Promise<ServiceRecord[]> {
+    return (this.db.prepare('SELECT * FROM services ORDER BY name').all() as Row[]).map(toService);
+  }
+
+  async getInstance(service: string, tenantId: string): Promise<InstanceRecord | undefined> {
+    const r = this.db.prepare('SELECT * FROM instances WHERE service = ? AND tenant_id = ?').get(service, tenantId) as Row | undefined;
+    return r && toInstance(r);
+  }
+
+  async listInstances(filter: { service?: string; tenantId?: string } = {}): Promise<InstanceRecord[]> {
+    return (
+      this.db
+        .prepare('SELECT * FROM instances WHERE (@service IS NULL OR service = @service) AND (@tenantId IS NULL OR tenant_id = @tenantId) ORDER BY tenant_id, service')
+        .all({ service: filter.service ?? null, tenantId: filter.tenantId ?? null }) as Row[]
+    ).map(toInstance);
+  }
+
+  async write(...writes: RegistryWrite[]): Promise<void> {
+    this.db.transaction(() => {
+      for (const w of writes) this.apply(w);
+    }).immediate();
+  }
+
+  async history(tenantId: string, service?: string): Promise<HistoryEntry[]> {
+    const rows = this.db
+      .prepare(
+        `SELECT r.service, d.instance, d.rollout_id, d.from_version, d.to_version, d.status, d.started_at, d.finished_at, d.reason
+         FROM deployments d JOIN rollouts r ON r.rollout_id = d.rollout_id
+         WHERE d.instance = @tenantId AND (@service IS NULL OR r.service = @service)
+         ORDER BY COALESCE(d.started_at, r.started_at), r.rowid, d.seq`,
+      )
+      .all({ tenantId, service: service ?? null }) as Row[];
+    return rows.map((r) => ({
+      service: r.service, tenantId: r.instance, rolloutId: r.rollout_id, fromVersion: opt(r.from_version), toVersion: r.to_version,
+      status: r.status, startedAt: opt(r.started_at), finishedAt: opt(r.finished_at), reason: opt(r.reason),
+    }));
+  }
+
+  async getSetting(key: string): Promise<string | undefined> {
+    return (this.db.prepare('SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined)?.value;
+  }
+
+  async setSetting(key: string, value: string): Promise<void> {
+    this.db.prepare('INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)').run(key, value);
+  }
+
+  /** Every row of every table, in a stable order: what tests compare to prove nothing changed. */
+  dump(): Record<string, unknown[]> {
+    const tables = this.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as { name: string }[];
+    return Object.fromEntries(tables.map(({ name }) => [name, this.db.prepare(`SELECT * FROM "${name}" ORDER BY rowid`).all()]));
+  }
+
+  private upsert(table: string, keys: string[], row: Row): void {
+    const cols = Object.keys(row);
+    const updates = cols.filter((c) => !keys.includes(c)).map((c) => `${c} = excluded.${c}`);
+    this.db
+      .prepare(`INSERT INTO ${table} (${cols.join(', ')}) VALUES (${cols.map((c) => `@${c}`).join(', ')})
+                ON CONFLICT (${keys.join(', ')}) DO UPDATE SET ${updates.join(', ')}`)
+      .run(row);
+  }
+
+  private apply(w: RegistryWrite): void {
+    if ('putTenant' in w) {
+      const t = w.putTenant;
+      this.upsert('tenants', ['tenant_id'], {
+        tenant_id: t.tenantId, tier: t.tier, placement: t.placement, wave: t.wave ?? null, environment: t.environment,
+        inputs: JSON.stringify(t.inputs), created_at: t.createdAt,
+      });
+    } else if ('deleteTenant' in w) {
+      this.db.prepare('DELETE FROM tenants WHERE tenant_id = ?').run(w.deleteTenant);
+    } else if ('putEnvironment' in w) {
+      const e = w.putEnvironment;
+      this.upsert('environments', ['name'], {
+        name: e.name, tier: e.tier, placement: e.placement, template_version: e.templateVersion, inputs: JSON.stringify(e.inputs),
+        status: e.status, location: e.location ?? null, updated_at: e.updatedAt,
+      });
+    } else if ('deleteEnvironment' in w) {
+      this.db.prepare('DELETE FROM environments WHERE name = ?').run(w.deleteEnvironment);
+    } else if ('putService' in w) {
+      const s = w.putService;
+      this.upsert('services', ['name'], {
+        name: s.name, template: s.template, template_version: s.templateVersion, pipeline: JSON.stringify(s.pipeline),
+        total_waves: s.totalWaves ?? null, created_at: s.createdAt,
+      });
+    } else if ('putInstance' in w) {
+      const i = w.putInstance;
+      this.upsert('instances', ['service', 'tenant_id'], {
+        service: i.service, tenant_id: i.tenantId, inputs: JSON.stringify(i.inputs), location: i.location ?? null, version: i.version ?? null,
+        previous_version: i.previousVersion ?? null, runtime: json(i.runtime), pending: json(i.pending), updated_at: i.updatedAt,
+      });
+    } else {
+      this.db.prepare('DELETE FROM instances WHERE service = ? AND tenant_id = ?').run(w.deleteInstance.service, w.deleteInstance.tenantId);
+    }
+  }
+
 
   async decision(rolloutId: string, wave: number): Promise<ApprovalDecision | undefined> {
     return (this.db.prepare('SELECT decision FROM approvals WHERE rollout_id = ? AND wave = ?').get(rolloutId, wave) as { decision: ApprovalDecision } | undefined)
