@@ -16,7 +16,7 @@ export interface Context {
 }
 
 export function stateDirOf(args: Parsed, io: Io): string {
-  return resolve(io.cwd, (args.values['state-dir'] as string | undefined) ?? io.env.TENANT_STATE_DIR ?? '.tenants');
+  return resolve(io.cwd, (args.values['state-dir'] as string | undefined) ?? (io.env.TENANT_STATE_DIR || '.tenants'));
 }
 
 /** Opens (creating, mode 0700 / 0600) the state directory and its database. */

@@ -164,6 +164,7 @@ export class LocalProvider implements Provider {
       }, this.logFile(service, tenantId));
       pending = { version: target, pid: child.pid, port, url: `http://127.0.0.1:${port}`, startedAt: now() };
       inst = await this.save({ ...inst, pending });
+      this.event({ action: 'start', service, tenantId, version: target, pid: child.pid, port });
       healthy = await waitHealthy(child, pending.url!, target, this.healthTimeoutMs);
     }
     if (!healthy.healthy) {
