@@ -95,28 +95,32 @@ export async function checkHealth(url: string, expectVersion?: string, timeoutMs
 
 /**
  * Waits until a just-started process answers `/health`, with backoff; fails at once when the
- * process exits, and after `timeoutMs` otherwise.
+ * process exits, and after `timeoutMs` otherwise. `proc` is the child this process started, or
+ * the pid of one an earlier (interrupted) `tenant` process started.
  */
-export async function waitHealthy(child: ChildProcess, url: string, expectVersion: string, timeoutMs: number): Promise<HealthResult> {
+export async function waitHealthy(proc: ChildProcess | number, url: string, expectVersion: string, timeoutMs: number): Promise<HealthResult> {
   let exited: string | undefined;
   const onExit = (code: number | null, signal: string | null) => {
     exited = `the process exited (${signal ?? `code ${code}`}) before it was healthy`;
   };
-  child.once('exit', onExit);
+  const child = typeof proc === 'number' ? undefined : proc;
+  const pid = typeof proc === 'number' ? proc : proc.pid;
+  child?.once('exit', onExit);
+  const gone = () => exited ?? (child || isAlive(pid) ? undefined : 'the process is gone');
   try {
     const deadline = Date.now() + timeoutMs;
     let delay = 25;
     let last: HealthResult = { healthy: false, reason: 'no answer' };
     while (Date.now() < deadline) {
-      if (exited) return { healthy: false, reason: exited };
+      if (gone()) return { healthy: false, reason: gone() };
       last = await checkHealth(url, expectVersion, Math.max(100, Math.min(2000, deadline - Date.now())));
       if (last.healthy) return last;
-      if (exited) return { healthy: false, reason: exited };
+      if (gone()) return { healthy: false, reason: gone() };
       await new Promise((r) => setTimeout(r, delay));
       delay = Math.min(delay * 2, 400);
     }
     return { healthy: false, reason: `not healthy within ${timeoutMs} ms (${last.reason})` };
   } finally {
-    child.off('exit', onExit);
+    child?.off('exit', onExit);
   }
 }

@@ -150,7 +150,8 @@ export class LocalProvider implements Provider {
     }
     let healthy: { healthy: boolean; reason?: string };
     if (pending) {
-      healthy = await checkHealth(pending.url!, target);
+      // Started by an earlier `tenant` process that was interrupted: wait for it as that one would have.
+      healthy = await waitHealthy(pending.pid!, pending.url!, target, this.healthTimeoutMs);
     } else {
       const port = await freePort();
       const script = join(build.dir, kind === 'web' ? ENTRY_POINTS.web : LAMBDA_HOST_FILE);

@@ -1,0 +1,148 @@
+import { copyFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { isAlive } from '@tenant-waves/control-plane';
+import {
+  events, exited, seedWorld, snapshot, stopAll, tempDir, tenant, tenantBackground, tenantJson, waitFor, withStore, workloadProcesses,
+} from './support';
+
+const worlds: string[] = [];
+afterAll(() => worlds.forEach(stopAll));
+function world(): string {
+  const dir = seedWorld();
+  worlds.push(dir);
+  return dir;
+}
+
+/** The ledger, the registry and the running processes agree: every tenant on `version`, served by exactly one live process. */
+async function assertConsistent(stateDir: string, service: string, version: string, rolloutId: string) {
+  const view = tenantJson(['rollout', rolloutId], stateDir);
+  expect(view.status).toBe('SUCCEEDED');
+  const tenants = view.waves.flatMap((w: any) => w.tenants);
+  expect(tenants.map((t: any) => t.tenantId).sort()).toEqual(['tenantA', 'tenantB', 'tenantC']);
+  expect(tenants.every((t: any) => t.status === 'SUCCEEDED' && t.toVersion === version)).toBe(true);
+  const processes = workloadProcesses(stateDir);
+  await withStore(stateDir, async (s) => {
+    for (const t of tenants) {
+      const inst = (await s.getInstance(service, t.tenantId))!;
+      expect(inst.version).toBe(version);
+      expect(inst.pending).toBeUndefined();
+      expect(isAlive(inst.runtime!.pid)).toBe(true);
+      const health = await (await fetch(`${inst.runtime!.url}/health`)).json();
+      expect(health).toMatchObject({ tenantId: t.tenantId, version });
+    }
+    // No stray process: the only live builds are the serving ones.
+    const serving = (await s.listInstances()).map((i) => i.runtime?.pid).filter(Boolean);
+    expect([...processes.keys()].sort()).toEqual(serving.sort());
+  });
+  // No tenant was deployed twice: one process start and one cut-over to `version` each.
+  for (const t of tenants) {
+    const mine = events(stateDir).filter((e) => e.service === service && e.tenantId === t.tenantId && (e.version === version || e.to === version));
+    expect(mine.filter((e) => e.action === 'start')).toHaveLength(1);
+    expect(mine.filter((e) => e.action === 'deploy' && e.result === 'DONE')).toHaveLength(1);
+  }
+}
+
+/** saas-web, but its server takes 1.5 s to start listening: a deployment that is caught half-way. */
+function slowStartingBuild(): string {
+  const dir = tempDir('slow-build');
+  copyFileSync(join(dirname(require.resolve('@tenant-waves/saas-web/package.json')), 'dist', 'main', 'server.js'), join(dir, 'app.js'));
+  writeFileSync(join(dir, 'server.js'), "setTimeout(() => require('./app.js'), 1500);\n");
+  return dir;
+}
+
+// kill -9 of `tenant release` at different points, then `tenant resume`.
+const KILL_POINTS: [string, (rows: any[]) => boolean, boolean][] = [
+  ['before any tenant is deployed', () => true, false],
+  // The new process has started but is not healthy yet: resume must wait for that process, not start another.
+  ['half-way through a tenant\'s deployment', (rows) => rows.some((r) => r.status === 'IN_PROGRESS'), true],
+  ['after wave 1, during wave 2', (rows) => rows.some((r) => r.wave === 2), false],
+];
+
+test.each(KILL_POINTS)('kill -9 %s, then resume: completes, nobody deployed twice or skipped, ledger agrees with what runs', async (_when, ready, slow) => {
+  const stateDir = world();
+  const extra = slow ? ['--artifact', slowStartingBuild()] : ['--bake', '1'];
+  const release = tenantBackground(['release', 'saas-web', '--version', 'v1', ...extra], stateDir);
+  const rolloutId = await waitFor('the rollout to start', () =>
+    withStore(stateDir, async (s) => {
+      const r = (await s.listRollouts('saas-web'))[0];
+      return r && ready(await s.results(r.rolloutId)) ? r.rolloutId : undefined;
+    }),
+  );
+  if (slow) await waitFor('the new process to be started', () => events(stateDir).some((e) => e.action === 'start'));
+  release.kill('SIGKILL');
+  await exited(release);
+  const atKill = tenantJson(['rollout', rolloutId], stateDir);
+  expect(atKill.status).toBe('RUNNING');
+  if (slow) expect(atKill.waves[0].tenants[0].status).toBe('IN_PROGRESS');
+  expect(tenant(['rollouts'], { stateDir }).stdout).toContain(`no process runs it: tenant resume ${rolloutId}`);
+
+  const resumed = tenant(['resume', rolloutId], { stateDir });
+  expect(resumed.stderr).toBe('');
+  expect(resumed.code).toBe(0);
+  expect(resumed.stdout).toContain(`rollout ${rolloutId} SUCCEEDED`);
+  await assertConsistent(stateDir, 'saas-web', 'v1', rolloutId);
+  // Resuming an ended rollout says so.
+  expect(tenant(['resume', rolloutId], { stateDir }).stdout).toMatch(/has already ended: SUCCEEDED; nothing to resume/);
+});
+
+test('kill -9 while waiting at a manual gate; approve from another process, then resume', async () => {
+  const stateDir = world();
+  const release = tenantBackground(['release', 'saas-lambda', '--version', 'v1', '--approval', 'manual'], stateDir);
+  const rolloutId = await waitFor('the manual gate', () =>
+    withStore(stateDir, async (s) => (await s.listRollouts('saas-lambda')).find((r) => r.status === 'WAITING_APPROVAL')?.rolloutId),
+  );
+  await waitFor('the approve command to be printed', () => release.output().includes(`tenant approve ${rolloutId}`));
+  release.kill('SIGKILL');
+  await exited(release);
+  const approved = tenant(['approve', rolloutId], { stateDir });
+  expect(approved.code).toBe(0);
+  expect(approved.stdout).toContain(`carry it out with: tenant resume ${rolloutId}`);
+  const resumed = tenant(['resume', rolloutId, '--json'], { stateDir });
+  expect(resumed.code).toBe(0);
+  expect(JSON.parse(resumed.stdout).status).toBe('SUCCEEDED');
+  const rows = events(stateDir).filter((e) => e.action === 'start' && e.service === 'saas-lambda');
+  expect(rows.map((e) => e.tenantId).sort()).toEqual(['tenantA', 'tenantB', 'tenantC']);
+});
+
+test('a second release of a service with a running rollout exits 2 naming it; reject --rollback ends the first', async () => {
+  const stateDir = world();
+  expect(tenant(['release', 'saas-web', '--version', 'v1'], { stateDir }).code).toBe(0);
+  const first = tenantBackground(['release', 'saas-web', '--version', 'v2', '--approval', 'manual'], stateDir);
+  const rolloutId = await waitFor('the manual gate', () =>
+    withStore(stateDir, async (s) => (await s.listRollouts('saas-web')).find((r) => r.status === 'WAITING_APPROVAL')?.rolloutId),
+  );
+  const before = await snapshot(stateDir);
+  const second = tenant(['release', 'saas-web', '--version', 'v3'], { stateDir });
+  expect(second.code).toBe(2);
+  expect(second.stderr).toContain(`service saas-web already has a rollout running: ${rolloutId} (WAITING_APPROVAL, run by process ${first.pid})`);
+  expect(second.stderr).toContain(`tenant approve ${rolloutId}`);
+  expect(await snapshot(stateDir)).toBe(before);
+  // A release of another service is not blocked.
+  expect(tenant(['release', 'saas-lambda', '--version', 'v1'], { stateDir }).code).toBe(0);
+
+  const rejected = tenant(['reject', rolloutId, '--rollback'], { stateDir });
+  expect(rejected.code).toBe(0);
+  expect(await exited(first)).toBe(1);
+  const view = tenantJson(['rollout', rolloutId], stateDir);
+  expect(view.status).toBe('REJECTED');
+  expect(view.waves[0].tenants[0]).toMatchObject({ tenantId: 'tenantA', status: 'ROLLED_BACK', fromVersion: 'v1', toVersion: 'v2' });
+  expect(view.waves[1].tenants.map((t: any) => t.status)).toEqual(['PENDING', 'PENDING']);
+  const list = tenantJson<any[]>(['list'], stateDir);
+  expect(list.map((t) => t.instances.find((i: any) => i.service === 'saas-web').version)).toEqual(['v1', 'v1', 'v1']);
+  // The lock is free again.
+  expect(tenant(['release', 'saas-web', '--version', 'v2'], { stateDir }).code).toBe(0);
+});
+
+test('--detach starts the rollout in the background and returns; tenant rollout follows it', async () => {
+  const stateDir = world();
+  const r = tenant(['release', 'saas-web', '--version', 'v1', '--detach', '--json'], { stateDir });
+  expect(r.code).toBe(0);
+  const started = JSON.parse(r.stdout);
+  expect(started).toMatchObject({ service: 'saas-web', version: 'v1', status: 'RUNNING' });
+  const done = await waitFor('the detached rollout to end', () => {
+    const v = tenantJson(['rollout', started.rolloutId], stateDir);
+    return v.status !== 'RUNNING' && v;
+  }, 30_000, 200);
+  expect(done.status).toBe('SUCCEEDED');
+  await waitFor('the background runner to exit', async () => !(await withStore(stateDir, (s) => s.getExecution(started.rolloutId)))?.runner);
+});
