@@ -60,6 +60,24 @@ describe.each<[string, () => Promise<RolloutStore>]>([
     await s.decide('r-1', 1, 'APPROVED');
     await s.decide('r-1', 2, 'REJECTED');
     expect([await s.decision('r-1', 1), await s.decision('r-1', 2)]).toEqual(['APPROVED', 'REJECTED']);
+    expect(await s.rollbackRequested('r-1', 2)).toBe(false);
+    await s.decide('r-1', 3, 'REJECTED', { rollback: true });
+    expect(await s.rollbackRequested('r-1', 3)).toBe(true);
+  });
+
+  test('rollouts newest first, per service; execution records (input and runner) for resume', async () => {
+    const s = await open();
+    await s.putRollout(RECORD);
+    await s.putRollout({ ...RECORD, rolloutId: 'r-2', service: 'saas-lambda', startedAt: '2026-12-04T11:00:00.000Z' });
+    await s.putRollout({ ...RECORD, rolloutId: 'r-3', startedAt: '2026-12-04T12:00:00.000Z' });
+    expect((await s.listRollouts()).map((r) => r.rolloutId)).toEqual(['r-3', 'r-2', 'r-1']);
+    expect((await s.listRollouts('saas-web')).map((r) => r.rolloutId)).toEqual(['r-3', 'r-1']);
+    expect(await s.getExecution('r-1')).toBeUndefined();
+    const exec = { rolloutId: 'r-1', input: { service: 'saas-web', options: { gate: 'manual' } }, runner: 'pid:42', updatedAt: 't' };
+    await s.putExecution(exec);
+    expect(await s.getExecution('r-1')).toEqual(exec);
+    await s.putExecution({ ...exec, runner: undefined });
+    expect((await s.getExecution('r-1'))!.runner).toBeUndefined();
   });
 });
 

@@ -22,8 +22,13 @@ Global options:
 
 Exit codes: 0 done; 1 the operation ran and failed; 2 bad input or usage (nothing was changed).
 
-Example:
-  tenant render env-template --set tenantId=tenantA --set service_discovery_namespace=t1.example.com
+Example (the local backend, no cloud account needed):
+  tenant service create saas-web --template fargate-service
+  tenant onboard tenantA --tier premium --wave 1
+  tenant onboard tenantB --tier basic --wave 2
+  tenant release saas-web --version v1
+  tenant release saas-web --version v2 --approval manual   # then, elsewhere: tenant approve <rolloutId>
+  tenant list
 `;
 }
 

@@ -20,7 +20,12 @@ test('--help lists the commands and the exit codes', () => {
 });
 
 test('every command has --help with an example', () => {
-  for (const cmd of ['render', 'walkthrough']) {
+  const commands = [...tenant(['--help']).stdout.matchAll(/^ {2}([a-z][a-z-]*) {2,}/gm)].map((m) => m[1]);
+  expect(commands).toEqual([
+    'service', 'onboard', 'offboard', 'list', 'show', 'set-wave', 'render', 'plan', 'release', 'rollouts', 'rollout',
+    'approve', 'reject', 'resume', 'rollback', 'history', 'serve', 'stop', 'walkthrough',
+  ]);
+  for (const cmd of commands) {
     const r = tenant([cmd, '--help']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(new RegExp(`^Usage: tenant ${cmd}`, 'm'));
