@@ -387,8 +387,8 @@ root.addTask('bench:orchestrator', {
 root.addTask('start', {
   description: 'The walkthrough on the local backend',
   steps: [
-    // The CLI and the workload it runs, bundled from source (cached by Nx; ~1 s the first time).
-    { exec: 'nx run-many -t bundle --projects=@tenant-waves/tenant-cli,@tenant-waves/saas-web --output-style=static' },
+    // The CLI and the workloads it releases, bundled from source (cached by Nx; a few seconds the first time).
+    { exec: 'nx run-many -t bundle --projects=@tenant-waves/tenant-cli,@tenant-waves/saas-web,@tenant-waves/saas-lambda --output-style=static' },
     { exec: 'node packages/tenant-cli/bin/tenant.js walkthrough' },
   ],
 });

@@ -42,8 +42,13 @@ export interface RolloutView {
     readonly wave: number;
     readonly status: string;
     readonly tenants: readonly {
-      tenantId: string; status: string; fromVersion: string | null; toVersion: string;
-      startedAt: string | null; finishedAt: string | null; reason: string | null;
+      tenantId: string;
+      status: string;
+      fromVersion: string | null;
+      toVersion: string;
+      startedAt: string | null;
+      finishedAt: string | null;
+      reason: string | null;
     }[];
   }[];
 }
@@ -70,6 +75,15 @@ export interface Outcome<T> {
   readonly changed: boolean;
   readonly value: T;
   readonly notes: readonly string[];
+}
+
+/** What `tenant rollback <service> <tenantId>` did. */
+export interface InstanceRollback {
+  readonly rolloutId: string;
+  readonly from: string;
+  readonly to: string;
+  readonly ok: boolean;
+  readonly reason?: string;
 }
 
 export const DEFAULT_SERVE_PORT = 8080;
@@ -177,7 +191,8 @@ export class ControlPlane {
     const placement = req.placement ?? DEFAULT_PLACEMENT[req.tier];
     const wave = req.wave === undefined ? undefined : parseWave(req.wave);
     const envTemplate = await loadTemplate('env-template');
-    const explicit: Record<string, unknown> = { ...(req.spec?.spec ?? {}), ...coerceInputs(envTemplate.schema, envTemplate.inputType, [...(req.sets ?? [])]) };
+    const fromSets = coerceInputs(envTemplate.schema, envTemplate.inputType, [...(req.sets ?? [])]);
+    const explicit: Record<string, unknown> = { ...(req.spec?.spec ?? {}), ...fromSets };
     if (explicit.tenantId !== undefined && explicit.tenantId !== tenantId) {
       throw new ValidationError('environment inputs', [{ path: 'spec.tenantId', message: `is ${JSON.stringify(explicit.tenantId)}, but the tenant being onboarded is ${tenantId}` }]);
     }
@@ -193,7 +208,8 @@ export class ControlPlane {
     if (wave !== undefined) this.checkWaveAgainst(services, tenantId, wave);
     const existing = await this.store.getTenant(tenantId);
     if (existing) {
-      const same = existing.tier === req.tier && existing.placement === placement && existing.wave === wave && canonical(existing.inputs) === canonical(explicit);
+      const same = existing.tier === req.tier && existing.placement === placement && existing.wave === wave
+        && canonical(existing.inputs) === canonical(explicit);
       if (same) return { changed: false, value: existing, notes: [`tenant ${tenantId} is already onboarded with these settings; nothing changed`] };
       const diffs = [
         existing.tier !== req.tier ? `tier ${existing.tier}, not ${req.tier}` : '',
@@ -313,7 +329,10 @@ export class ControlPlane {
         });
       }
       views.push({
-        tenantId: t.tenantId, tier: t.tier, placement: t.placement, wave: t.wave ?? null,
+        tenantId: t.tenantId,
+        tier: t.tier,
+        placement: t.placement,
+        wave: t.wave ?? null,
         environment: { name: t.environment, status: envs.get(t.environment)?.status ?? 'MISSING' },
         instances,
       });
@@ -361,8 +380,15 @@ export class ControlPlane {
       return { wave: w.wave, status: waveStatus(r, w.wave, tenants.map((t) => rows.get(t.tenantId))), tenants };
     });
     return {
-      rolloutId: r.rolloutId, service: r.service, version: r.target, status: r.status, reason: r.reason ?? null,
-      startedAt: r.startedAt, finishedAt: r.finishedAt ?? null, waitingWave: r.waitingWave ?? null, waves,
+      rolloutId: r.rolloutId,
+      service: r.service,
+      version: r.target,
+      status: r.status,
+      reason: r.reason ?? null,
+      startedAt: r.startedAt,
+      finishedAt: r.finishedAt ?? null,
+      waitingWave: r.waitingWave ?? null,
+      waves,
     };
   }
 
@@ -391,7 +417,7 @@ export class ControlPlane {
 
   // ---- one instance back to its previous version ----
 
-  async rollbackInstance(serviceName: string, tenantId: string): Promise<{ rolloutId: string; from: string; to: string; ok: boolean; reason?: string }> {
+  async rollbackInstance(serviceName: string, tenantId: string): Promise<InstanceRollback> {
     const svc = await this.requireService(serviceName);
     const tenant = await this.requireTenant(tenantId);
     const inst = await this.store.getInstance(svc.name, tenant.tenantId);
@@ -405,7 +431,11 @@ export class ControlPlane {
     }
     const wave = tenant.wave ?? 1;
     const base: RolloutRecord = {
-      rolloutId, service: svc.name, target: inst.previousVersion, status: 'RUNNING', startedAt: now(),
+      rolloutId,
+      service: svc.name,
+      target: inst.previousVersion,
+      status: 'RUNNING',
+      startedAt: now(),
       plan: { waves: [{ wave, instances: [tenant.tenantId] }], defaulted: [], defaultWave: wave },
     };
     await this.store.putRollout(base);

@@ -28,20 +28,25 @@ export const GLOBAL_OPTIONS: Options = {
 
 export function parseCommandArgs(command: Command, argv: string[]): Parsed {
   try {
-    const { values, positionals } = parseArgs({
+    const parsed = parseArgs({
       args: argv,
       options: { ...GLOBAL_OPTIONS, ...command.options },
       allowPositionals: true,
       strict: true,
     });
-    return { values: values as Parsed['values'], positionals };
+    return { values: parsed.values as Parsed['values'], positionals: parsed.positionals };
   } catch (e) {
     throw new UserError('E_USAGE', `${(e as Error).message}\nUsage: ${command.usage}\nSee: tenant ${command.name} --help`);
   }
 }
 
 /** The positionals a command takes, by name: too few or too many is a usage error naming what is missing. */
-export function positionals(command: Command, args: Parsed, names: readonly string[], optional: readonly string[] = []): Record<string, string | undefined> {
+export function positionals(
+  command: Command,
+  args: Parsed,
+  names: readonly string[],
+  optional: readonly string[] = [],
+): Record<string, string | undefined> {
   const out: Record<string, string | undefined> = {};
   names.forEach((n, i) => {
     const v = args.positionals[i];

@@ -24,7 +24,10 @@ test('list --json: tenants with tier, placement, wave, environment and instances
   const list = tenantJson<any[]>(['list'], stateDir);
   expect(list).toHaveLength(3);
   expect(list[2]).toEqual({
-    tenantId: 'tenantC', tier: 'basic', placement: 'pool', wave: 2,
+    tenantId: 'tenantC',
+    tier: 'basic',
+    placement: 'pool',
+    wave: 2,
     environment: { name: 'pool-basic', status: 'PROVISIONED' },
     instances: [
       { service: 'saas-lambda', version: null, status: 'NOT_DEPLOYED', url: null },

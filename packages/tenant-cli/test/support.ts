@@ -1,5 +1,5 @@
 import { ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { SqliteStore } from '@tenant-waves/control-plane';
@@ -46,7 +46,8 @@ export function exited(child: ChildProcess): Promise<number | null> {
   return new Promise((r) => child.once('exit', (code) => r(code)));
 }
 
-export async function waitFor<T>(what: string, fn: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 20_000, everyMs = 20): Promise<T> {
+type Maybe<T> = T | undefined | false;
+export async function waitFor<T>(what: string, fn: () => Maybe<T> | Promise<Maybe<T>>, timeoutMs = 20_000, everyMs = 20): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await fn();
@@ -135,6 +136,6 @@ export function workloadProcesses(stateDir: string): Map<number, string> {
 /** A build directory with the given server.js. */
 export function artifact(serverJs: string, file = 'server.js'): string {
   const dir = tempDir('artifact');
-  require('node:fs').writeFileSync(join(dir, file), serverJs);
+  writeFileSync(join(dir, file), serverJs);
   return dir;
 }

@@ -1,8 +1,7 @@
 import { appendFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { DeploymentProgress, InstanceRef, InstanceStatusView, Provider } from '../provider';
-import { InstanceRecord, InstanceRuntime, Registry } from '../registry';
-import { ServiceRecord } from '../registry';
+import { InstanceRecord, InstanceRuntime, Registry, ServiceRecord } from '../registry';
 import { BuildStore, ENTRY_POINTS, WorkloadKind } from './builds';
 import { LAMBDA_HOST_FILE } from './lambda-host';
 import { checkHealth, freePort, isAlive, startProcess, stopProcess, waitHealthy } from './processes';

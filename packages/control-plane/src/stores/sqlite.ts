@@ -146,26 +146,48 @@ type Row = Record<string, any>;
 
 function toTenant(r: Row): TenantRecord {
   return {
-    tenantId: r.tenant_id, tier: r.tier, placement: r.placement, wave: opt(r.wave), environment: r.environment,
-    inputs: JSON.parse(r.inputs), createdAt: r.created_at,
+    tenantId: r.tenant_id,
+    tier: r.tier,
+    placement: r.placement,
+    wave: opt(r.wave),
+    environment: r.environment,
+    inputs: JSON.parse(r.inputs),
+    createdAt: r.created_at,
   };
 }
 function toEnvironment(r: Row): EnvironmentRecord {
   return {
-    name: r.name, tier: r.tier, placement: r.placement, templateVersion: r.template_version, inputs: JSON.parse(r.inputs),
-    status: r.status, location: opt(r.location), updatedAt: r.updated_at,
+    name: r.name,
+    tier: r.tier,
+    placement: r.placement,
+    templateVersion: r.template_version,
+    inputs: JSON.parse(r.inputs),
+    status: r.status,
+    location: opt(r.location),
+    updatedAt: r.updated_at,
   };
 }
 function toService(r: Row): ServiceRecord {
   return {
-    name: r.name, template: r.template, templateVersion: r.template_version, pipeline: JSON.parse(r.pipeline),
-    totalWaves: opt(r.total_waves), createdAt: r.created_at,
+    name: r.name,
+    template: r.template,
+    templateVersion: r.template_version,
+    pipeline: JSON.parse(r.pipeline),
+    totalWaves: opt(r.total_waves),
+    createdAt: r.created_at,
   };
 }
 function toInstance(r: Row): InstanceRecord {
   return {
-    service: r.service, tenantId: r.tenant_id, inputs: JSON.parse(r.inputs), location: opt(r.location), version: opt(r.version),
-    previousVersion: opt(r.previous_version), runtime: unjson(r.runtime), pending: unjson(r.pending), updatedAt: r.updated_at,
+    service: r.service,
+    tenantId: r.tenant_id,
+    inputs: JSON.parse(r.inputs),
+    location: opt(r.location),
+    version: opt(r.version),
+    previousVersion: opt(r.previous_version),
+    runtime: unjson(r.runtime),
+    pending: unjson(r.pending),
+    updatedAt: r.updated_at,
   };
 }
 
@@ -394,8 +416,15 @@ export class SqliteStore implements RolloutStore, Registry {
       )
       .all({ tenantId, service: service ?? null }) as Row[];
     return rows.map((r) => ({
-      service: r.service, tenantId: r.instance, rolloutId: r.rollout_id, fromVersion: opt(r.from_version), toVersion: r.to_version,
-      status: r.status, startedAt: opt(r.started_at), finishedAt: opt(r.finished_at), reason: opt(r.reason),
+      service: r.service,
+      tenantId: r.instance,
+      rolloutId: r.rollout_id,
+      fromVersion: opt(r.from_version),
+      toVersion: r.to_version,
+      status: r.status,
+      startedAt: opt(r.started_at),
+      finishedAt: opt(r.finished_at),
+      reason: opt(r.reason),
     }));
   }
 
@@ -426,30 +455,52 @@ export class SqliteStore implements RolloutStore, Registry {
     if ('putTenant' in w) {
       const t = w.putTenant;
       this.upsert('tenants', ['tenant_id'], {
-        tenant_id: t.tenantId, tier: t.tier, placement: t.placement, wave: t.wave ?? null, environment: t.environment,
-        inputs: JSON.stringify(t.inputs), created_at: t.createdAt,
+        tenant_id: t.tenantId,
+        tier: t.tier,
+        placement: t.placement,
+        wave: t.wave ?? null,
+        environment: t.environment,
+        inputs: JSON.stringify(t.inputs),
+        created_at: t.createdAt,
       });
     } else if ('deleteTenant' in w) {
       this.db.prepare('DELETE FROM tenants WHERE tenant_id = ?').run(w.deleteTenant);
     } else if ('putEnvironment' in w) {
       const e = w.putEnvironment;
       this.upsert('environments', ['name'], {
-        name: e.name, tier: e.tier, placement: e.placement, template_version: e.templateVersion, inputs: JSON.stringify(e.inputs),
-        status: e.status, location: e.location ?? null, updated_at: e.updatedAt,
+        name: e.name,
+        tier: e.tier,
+        placement: e.placement,
+        template_version: e.templateVersion,
+        inputs: JSON.stringify(e.inputs),
+        status: e.status,
+        location: e.location ?? null,
+        updated_at: e.updatedAt,
       });
     } else if ('deleteEnvironment' in w) {
       this.db.prepare('DELETE FROM environments WHERE name = ?').run(w.deleteEnvironment);
     } else if ('putService' in w) {
       const s = w.putService;
       this.upsert('services', ['name'], {
-        name: s.name, template: s.template, template_version: s.templateVersion, pipeline: JSON.stringify(s.pipeline),
-        total_waves: s.totalWaves ?? null, created_at: s.createdAt,
+        name: s.name,
+        template: s.template,
+        template_version: s.templateVersion,
+        pipeline: JSON.stringify(s.pipeline),
+        total_waves: s.totalWaves ?? null,
+        created_at: s.createdAt,
       });
     } else if ('putInstance' in w) {
       const i = w.putInstance;
       this.upsert('instances', ['service', 'tenant_id'], {
-        service: i.service, tenant_id: i.tenantId, inputs: JSON.stringify(i.inputs), location: i.location ?? null, version: i.version ?? null,
-        previous_version: i.previousVersion ?? null, runtime: json(i.runtime), pending: json(i.pending), updated_at: i.updatedAt,
+        service: i.service,
+        tenant_id: i.tenantId,
+        inputs: JSON.stringify(i.inputs),
+        location: i.location ?? null,
+        version: i.version ?? null,
+        previous_version: i.previousVersion ?? null,
+        runtime: json(i.runtime),
+        pending: json(i.pending),
+        updated_at: i.updatedAt,
       });
     } else {
       this.db.prepare('DELETE FROM instances WHERE service = ? AND tenant_id = ?').run(w.deleteInstance.service, w.deleteInstance.tenantId);

@@ -108,8 +108,13 @@ Examples:
   tenant release saas-web --version v3 --approval manual --bake 30 --max-failures 10%
   tenant release saas-web --version broken --artifact ./my-broken-build`,
   options: {
-    version: { type: 'string' }, artifact: { type: 'string' }, approval: { type: 'string' }, bake: { type: 'string' },
-    'max-failures': { type: 'string' }, concurrency: { type: 'string' }, detach: { type: 'boolean' },
+    'version': { type: 'string' },
+    'artifact': { type: 'string' },
+    'approval': { type: 'string' },
+    'bake': { type: 'string' },
+    'max-failures': { type: 'string' },
+    'concurrency': { type: 'string' },
+    'detach': { type: 'boolean' },
   },
   async run(args, io) {
     const { service } = positionals(this, args, ['service']);

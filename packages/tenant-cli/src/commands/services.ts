@@ -84,7 +84,8 @@ Example:
       const svc = await controlPlane.requireService(service!);
       const plan = planWaves(await provider.listInstances(svc.name));
       if (flag(args, 'json')) {
-        printJson(io, { service: svc.name, totalWaves: svc.totalWaves ?? null, waves: plan.waves.map((w) => ({ wave: w.wave, tenants: w.instances })), defaulted: plan.defaulted });
+        const waves = plan.waves.map((w) => ({ wave: w.wave, tenants: w.instances }));
+        printJson(io, { service: svc.name, totalWaves: svc.totalWaves ?? null, waves, defaulted: plan.defaulted });
         return 0;
       }
       if (!plan.waves.length) {

@@ -32,8 +32,11 @@ Examples:
   tenant onboard tenantC --tier basic --wave 2 --placement pool
   tenant onboard tenantD --tier standard --spec files/tenantD-env-spec.yaml`,
   options: {
-    tier: { type: 'string' }, wave: { type: 'string' }, placement: { type: 'string' },
-    set: { type: 'string', multiple: true }, spec: { type: 'string' },
+    tier: { type: 'string' },
+    wave: { type: 'string' },
+    placement: { type: 'string' },
+    set: { type: 'string', multiple: true },
+    spec: { type: 'string' },
   },
   async run(args, io) {
     const { tenantId } = positionals(this, args, ['tenantId']);
@@ -51,7 +54,10 @@ Examples:
     }
     return withContext(args, io, async ({ controlPlane }) => {
       const result = await controlPlane.onboard({
-        tenantId: tenantId!, tier, placement, spec,
+        tenantId: tenantId!,
+        tier,
+        placement,
+        spec,
         wave,
         sets: (args.values.set as string[] | undefined) ?? [],
       });
@@ -224,8 +230,13 @@ Example:
       const entries = await controlPlane.history(tenantId!, str(args, 'service'));
       if (flag(args, 'json')) {
         printJson(io, entries.map((e) => ({
-          service: e.service, fromVersion: e.fromVersion ?? null, toVersion: e.toVersion, rolloutId: e.rolloutId, status: e.status,
-          startedAt: e.startedAt ?? null, finishedAt: e.finishedAt ?? null,
+          service: e.service,
+          fromVersion: e.fromVersion ?? null,
+          toVersion: e.toVersion,
+          rolloutId: e.rolloutId,
+          status: e.status,
+          startedAt: e.startedAt ?? null,
+          finishedAt: e.finishedAt ?? null,
         })));
         return 0;
       }

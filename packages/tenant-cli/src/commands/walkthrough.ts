@@ -41,7 +41,9 @@ Example:
     const say = (line: string) => io.out(line + '\n');
     // Each step runs the real command; its output is indented under the command line.
     const sub: Io = {
-      isTTY: false, cwd: io.cwd, env: io.env,
+      isTTY: false,
+      cwd: io.cwd,
+      env: io.env,
       out: (t) => io.out(t.replace(/^(?=.)/gm, '    ')),
       err: (t) => io.err(t.replace(/^(?=.)/gm, '    ')),
     };
