@@ -297,6 +297,8 @@ const saasWeb = workspacePackage({
   dir: 'saas-web',
   description: 'Containerised sample SaaS workload: an HTTP server showing tenant, tier and version.',
   version: '0.1.0',
+  // Its tests read the Dockerfile and buildspec.yml.
+  devDeps: ['yaml@^2.8.0'],
   bundles: [{ entry: 'src/main.ts', options: { platform: 'node', target: BUNDLE_NODE_TARGET, outfile: 'server.js' } }],
 });
 
