@@ -12,7 +12,12 @@ const host = process.env.HOST ?? '0.0.0.0';
 startServer(id, port, host).then(
   ({ server, url }) => {
     process.stdout.write(`saas-web ${id.version} for ${id.tenantId} listening on ${url}\n`);
-    const stop = () => server.close(() => process.exit(0));
+    // Stop taking requests, drop idle keep-alive connections, let in-flight ones finish (1 s at most).
+    const stop = () => {
+      server.close(() => process.exit(0));
+      server.closeIdleConnections();
+      setTimeout(() => process.exit(0), 1000).unref();
+    };
     process.on('SIGTERM', stop);
     process.on('SIGINT', stop);
   },

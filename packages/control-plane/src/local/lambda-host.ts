@@ -41,7 +41,11 @@ const server = http.createServer(async (req, res) => {
 server.listen(Number(process.env.PORT || 0), process.env.HOST || '127.0.0.1', () => {
   process.stdout.write('lambda-host: ' + process.env.AWS_LAMBDA_FUNCTION_NAME + ' on port ' + server.address().port + '\\n');
 });
-const stop = () => server.close(() => process.exit(0));
+const stop = () => {
+  server.close(() => process.exit(0));
+  server.closeIdleConnections();
+  setTimeout(() => process.exit(0), 1000).unref();
+};
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);
 `;

@@ -150,6 +150,7 @@ export class LocalProvider implements Provider {
     let healthy: { healthy: boolean; reason?: string };
     if (pending) {
       // Started by an earlier `tenant` process that was interrupted: wait for it as that one would have.
+      this.event({ action: 'adopt', service, tenantId, version: target, pid: pending.pid, port: pending.port });
       healthy = await waitHealthy(pending.pid!, pending.url!, target, this.healthTimeoutMs);
     } else {
       const port = await freePort();
