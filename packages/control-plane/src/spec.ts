@@ -24,6 +24,12 @@ export interface ServiceSpec {
 
 export type Spec = EnvironmentSpec | ServiceSpec;
 
+/** A pipeline map with `totalWaves` (camelCase, seen in real spec files) spelled as the schema's `totalwaves`. */
+export function normalisePipelineKeys(pipeline: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const { totalWaves, ...rest } = pipeline;
+  return totalWaves !== undefined && rest.totalwaves === undefined ? { ...rest, totalwaves: totalWaves } : rest;
+}
+
 function isMap(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -120,5 +126,5 @@ function parseServiceSpec(doc: Record<string, unknown>, source: string): Service
     }
   }
   if (issues.length) throw new ValidationError(source, issues);
-  return { kind: 'ServiceSpec', pipeline: pipeline as Record<string, unknown>, totalWaves, instances };
+  return { kind: 'ServiceSpec', pipeline: normalisePipelineKeys(pipeline as Record<string, unknown>), totalWaves, instances };
 }

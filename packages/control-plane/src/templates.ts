@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { UserError } from './errors';
 import { Inputs, parseTemplateSchema, TemplateSchema, validateInputs } from './schema';
+import { normalisePipelineKeys } from './spec';
 import { applyTierProfile, Tier, TIERS } from './tiers';
 
 /** The templates the control plane provisions from, by the names users type. */
@@ -124,9 +125,7 @@ export function pipelineInputs(template: LoadedTemplate, raw: Readonly<Record<st
   if (!template.pipelineInputType) {
     throw new UserError('E_NOT_A_SERVICE', `${template.name} is an environment template; it has no pipeline inputs`);
   }
-  const { totalWaves, ...rest } = raw;
-  const normalised = totalWaves !== undefined && rest.totalwaves === undefined ? { ...rest, totalwaves: totalWaves } : rest;
-  return validateInputs(template.schema, template.pipelineInputType, normalised, { subject: `${template.name} pipeline inputs`, pathPrefix: 'pipeline.' });
+  return validateInputs(template.schema, template.pipelineInputType, normalisePipelineKeys(raw), { subject: `${template.name} pipeline inputs`, pathPrefix: 'pipeline.' });
 }
 
 /**

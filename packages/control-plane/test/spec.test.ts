@@ -40,6 +40,8 @@ instances:
     JSON.stringify({ proton: 'ServiceSpec', pipeline: { totalWaves: 3 }, instances: [] }),
   ) as ServiceSpec;
   expect(json.totalWaves).toBe(3);
+  // One spelling from here on: the schema's.
+  expect(json.pipeline).toEqual({ totalwaves: 3 });
 });
 
 test.each([

@@ -1,8 +1,9 @@
+import { spawn } from 'node:child_process';
 import { copyFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { isAlive } from '@tenant-waves/control-plane';
 import {
-  events, exited, seedWorld, snapshot, stopAll, tempDir, tenant, tenantBackground, tenantJson, waitFor, withStore, workloadProcesses,
+  BIN, events, exited, seedWorld, snapshot, stopAll, tempDir, tenant, tenantBackground, tenantJson, waitFor, withStore, workloadProcesses,
 } from './support';
 
 const worlds: string[] = [];
@@ -147,4 +148,29 @@ test('--detach starts the rollout in the background and returns; tenant rollout 
   }, 30_000, 200);
   expect(done.status).toBe('SUCCEEDED');
   await waitFor('the background runner to exit', async () => !(await withStore(stateDir, (s) => s.getExecution(started.rolloutId)))?.runner);
+});
+
+test('on a terminal: live progress redrawn in place, the approve command shown; approval from another terminal continues it', async () => {
+  const stateDir = world();
+  // A pseudo-terminal via python3's pty module (python3 is on every machine that builds this).
+  const script = 'import os, pty, sys; status = pty.spawn(sys.argv[1:]); sys.exit(os.waitstatus_to_exitcode(status))';
+  const child = spawn('python3', ['-c', script, process.execPath, BIN, 'release', 'saas-web', '--version', 'v1', '--approval', 'manual', '--state-dir', stateDir], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  const rolloutId = await waitFor('the manual gate', () =>
+    withStore(stateDir, async (s) => (await s.listRollouts('saas-web')).find((r) => r.status === 'WAITING_APPROVAL')?.rolloutId),
+  );
+  await waitFor('the gate to be shown', () => out.includes(`tenant approve ${rolloutId}`));
+  expect(tenant(['approve', rolloutId], { stateDir }).code).toBe(0);
+  expect(await exited(child)).toBe(0);
+  expect(out).toMatch(/\x1b\[\d+F\x1b\[J/); // the block is redrawn in place
+  expect(out).toContain(`Rollout ${rolloutId}: saas-web → v1  WAITING_APPROVAL`);
+  expect(out).toMatch(/wave 2 {2}SUCCEEDED/);
+  expect(out).toContain(`Rollout ${rolloutId}: saas-web → v1  SUCCEEDED`);
+  // Piped, the same release prints plain lines and no control sequences.
+  const piped = tenant(['release', 'saas-web', '--version', 'v2'], { stateDir });
+  expect(piped.stdout).not.toMatch(/\x1b/);
+  expect(piped.stdout).toMatch(/^wave 1 {2}tenantA {2}SUCCEEDED {2}v1 → v2$/m);
 });
