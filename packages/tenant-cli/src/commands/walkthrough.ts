@@ -88,11 +88,12 @@ Example:
     }
     say('\nStep 5/5  Tenants, versions and URLs');
     await tenant(['list']);
+    const dirOption = args.values['state-dir'] !== undefined || io.env.TENANT_STATE_DIR ? ` --state-dir ${stateDir}` : '';
     say(`
 Done. The instances keep running:
-  browse them:         npx tenant serve --state-dir ${stateDir}   (then open http://127.0.0.1:8080/)
-  ship a broken build: npx tenant release saas-web --version v3 --artifact <dir with a failing server.js>
-  stop them:           npx tenant stop --state-dir ${stateDir}`);
+  browse them:         npx tenant serve${dirOption}   (then open http://127.0.0.1:8080/)
+  ship a broken build: npx tenant release saas-web --version v3 --artifact <dir with a failing server.js>${dirOption}
+  stop them:           npx tenant stop${dirOption}`);
     return 0;
   },
 };
