@@ -267,8 +267,10 @@ const controlPlane = workspacePackage({
     'The domain: tenants, tiers, environments, services, instances, rollouts; Proton-format spec parsing and schema validation; registry stores and providers.',
   version: '0.1.0',
   // better-sqlite3 12: version 13 needs Node 22 and crashes on Node 20.
-  deps: ['yaml@^2.8.0', 'better-sqlite3@^12'],
-  devDeps: ['@types/better-sqlite3@^7'],
+  // AWS SDK clients: each at its own latest 3.x (they are not all published at one version).
+  deps: ['yaml@^2.8.0', 'better-sqlite3@^12', '@aws-sdk/client-dynamodb@^3'],
+  // dynalite: DynamoDB in Node, so the DynamoDB store runs the same contract tests as SQLite.
+  devDeps: ['@types/better-sqlite3@^7', 'dynalite@^4', 'aws-sdk-client-mock@^4'],
   uses: [envTemplate, fargateTemplate, serverlessTemplate],
   testTimeout: 120_000,
 });
@@ -360,8 +362,9 @@ root.package.addField('private', true);
 // npm 11 asks for every dependency's install script to be allowed or denied. Only
 // better-sqlite3's is needed (it builds its native addon from source when no prebuilt binary
 // can be downloaded, as on machines without internet); esbuild and @parcel/watcher ship
-// prebuilt platform packages and nx's postinstall only warms a cache: denied.
-root.package.addField('allowScripts', { '@parcel/watcher': false, 'esbuild': false, 'nx': false, 'better-sqlite3': true });
+// prebuilt platform packages and nx's postinstall only warms a cache: denied. classic-level
+// (via dynalite, tests only) ships prebuilt binaries, and dynalite runs in memory anyway: denied.
+root.package.addField('allowScripts', { '@parcel/watcher': false, 'esbuild': false, 'nx': false, 'better-sqlite3': true, 'classic-level': false });
 
 // `npx tenant --help` must work right after `npm ci`: bundle the CLI (esbuild, ~1 s) on install.
 root.package.setScript('prepare', 'npm run bundle --workspace=@tenant-waves/tenant-cli');

@@ -15,3 +15,4 @@ export * from './local/builds';
 export * from './local/processes';
 export * from './local/provider';
 export * from './local/lambda-host';
+export * from './stores/dynamodb';

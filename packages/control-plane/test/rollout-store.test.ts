@@ -2,6 +2,10 @@ import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InMemoryRolloutStore, MIGRATIONS, RolloutRecord, RolloutStore, SqliteStore } from '../src';
+import { openDynamoStore, startDynalite, stopDynalite } from './dynalite';
+
+beforeAll(startDynalite);
+afterAll(stopDynalite);
 
 const dbPath = () => join(mkdtempSync(join(tmpdir(), 'ledger-')), 'tenants.db');
 
@@ -18,6 +22,7 @@ const RECORD: RolloutRecord = {
 describe.each<[string, () => Promise<RolloutStore>]>([
   ['in memory', async () => new InMemoryRolloutStore()],
   ['SQLite', () => SqliteStore.open(dbPath())],
+  ['DynamoDB (dynalite)', openDynamoStore],
 ])('rollout store: %s', (_name, open) => {
   test('one rollout per service: the lock', async () => {
     const s = await open();
