@@ -9,6 +9,8 @@ let client: DynamoDBClient | undefined;
 let tables = 0;
 
 export async function startDynalite(): Promise<void> {
+  // dynalite ships no type definitions.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const dynalite = require('dynalite');
   server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   await new Promise<void>((r) => server!.listen(0, '127.0.0.1', () => r()));
