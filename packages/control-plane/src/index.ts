@@ -16,3 +16,4 @@ export * from './local/processes';
 export * from './local/provider';
 export * from './local/lambda-host';
 export * from './stores/dynamodb';
+export * from './aws/cloudformation';

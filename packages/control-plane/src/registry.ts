@@ -16,9 +16,18 @@ export interface TenantRecord {
   readonly wave?: number;
   /** The environment it runs in: its own (silo) or its tier's pool. */
   readonly environment: string;
+  /** Where its stacks go on the AWS backend when not the control plane's own account and region. */
+  readonly target?: AwsTarget;
   /** Explicit environment inputs (silo only), as given; tier profile and defaults are applied when rendering. */
   readonly inputs: Readonly<Record<string, unknown>>;
   readonly createdAt: string;
+}
+
+/** A tenant's own AWS account and region; the provider assumes `roleName` there (default TenantWavesDeployment). */
+export interface AwsTarget {
+  readonly account: string;
+  readonly region: string;
+  readonly roleName?: string;
 }
 
 export type EnvironmentStatus = 'PROVISIONED' | 'FAILED';

@@ -16,7 +16,7 @@ const tenant: TenantRecord = { tenantId: 'tenantA', tier: 'premium', placement: 
 
 test('SQLite: migrates to the latest schema version, registry tables next to the ledger', async () => {
   const s = await openSqlite();
-  expect(s.schemaVersion()).toBe(2);
+  expect(s.schemaVersion()).toBe(3);
   expect(Object.keys(s.dump())).toEqual(expect.arrayContaining(['tenants', 'environments', 'services', 'instances', 'executions', 'settings', 'rollouts', 'deployments']));
 });
 
@@ -34,6 +34,9 @@ describe.each<[string, () => Promise<Registry & RolloutStore>]>([
       { putInstance: { service: 'saas-web', tenantId: 'tenantA', inputs: { desired_count: 2 }, updatedAt: at } },
     );
     expect(await s.getTenant('tenantA')).toEqual(tenant);
+    const remote = { ...tenant, tenantId: 'tenantR', target: { account: '222233334444', region: 'eu-west-1' } };
+    await s.write({ putTenant: remote });
+    expect(await s.getTenant('tenantR')).toEqual(remote);
     expect(await s.getEnvironment('tenantA-env')).toEqual(env);
     // An upsert of a referenced row (tenant → instance) is an update, not delete-and-insert.
     await s.write({ putTenant: { ...tenant, wave: 3 } });

@@ -111,6 +111,11 @@ export const MIGRATIONS: readonly { readonly version: number; readonly descripti
       ALTER TABLE approvals ADD COLUMN rollback INTEGER NOT NULL DEFAULT 0;
     `,
   },
+  {
+    version: 3,
+    description: 'tenants: the AWS account and region of a cross-account tenant',
+    sql: 'ALTER TABLE tenants ADD COLUMN target TEXT;',
+  },
 ];
 
 interface RolloutRow {
@@ -153,6 +158,7 @@ function toTenant(r: Row): TenantRecord {
     environment: r.environment,
     inputs: JSON.parse(r.inputs),
     createdAt: r.created_at,
+    ...(r.target ? { target: JSON.parse(r.target) } : {}),
   };
 }
 function toEnvironment(r: Row): EnvironmentRecord {
@@ -462,6 +468,7 @@ export class SqliteStore implements RolloutStore, Registry {
         environment: t.environment,
         inputs: JSON.stringify(t.inputs),
         created_at: t.createdAt,
+        target: json(t.target),
       });
     } else if ('deleteTenant' in w) {
       this.db.prepare('DELETE FROM tenants WHERE tenant_id = ?').run(w.deleteTenant);
