@@ -224,7 +224,9 @@ export class CloudFormationProvider implements Provider {
   }
 
   /** Creates or updates a stack through a change set and waits for it; an empty change set is a no-op. */
-  private async apply(client: CloudFormationClient, name: string, template: Readonly<Record<string, unknown>>, params: Parameter[], tags: Record<string, string>): Promise<Stack> {
+  private async apply(
+    client: CloudFormationClient, name: string, template: Readonly<Record<string, unknown>>, params: Parameter[], tags: Record<string, string>,
+  ): Promise<Stack> {
     const existing = await this.describe(client, name);
     const type = existing && existing.StackStatus !== 'REVIEW_IN_PROGRESS' ? 'UPDATE' : 'CREATE';
     const since = now();
