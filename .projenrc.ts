@@ -268,7 +268,8 @@ const controlPlane = workspacePackage({
   version: '0.1.0',
   // better-sqlite3 12: version 13 needs Node 22 and crashes on Node 20.
   // AWS SDK clients: each at its own latest 3.x (they are not all published at one version).
-  deps: ['yaml@^2.8.0', 'better-sqlite3@^12', '@aws-sdk/client-dynamodb@^3', '@aws-sdk/client-cloudformation@^3', '@aws-sdk/client-sts@^3'],
+  deps: ['yaml@^2.8.0', 'better-sqlite3@^12', '@aws-sdk/client-dynamodb@^3', '@aws-sdk/client-cloudformation@^3', '@aws-sdk/client-sts@^3',
+    '@aws-sdk/client-proton@^3'],
   // dynalite: DynamoDB in Node, so the DynamoDB store runs the same contract tests as SQLite.
   devDeps: ['@types/better-sqlite3@^7', 'dynalite@^4', 'aws-sdk-client-mock@^4'],
   uses: [envTemplate, fargateTemplate, serverlessTemplate],

@@ -17,3 +17,4 @@ export * from './local/provider';
 export * from './local/lambda-host';
 export * from './stores/dynamodb';
 export * from './aws/cloudformation';
+export * from './aws/proton';
