@@ -7,3 +7,4 @@ export * from './definition';
 export * from './local-runner';
 export * from './construct';
 export * from './release';
+export * from './aws-rollouts';

@@ -1,0 +1,114 @@
+/**
+ * Rollouts on AWS Step Functions: start the orchestrator's execution, and carry out approvals
+ * by finding the waiting gate's task token in the approval queue (SQS) — nobody copies a task
+ * token by hand, as the old system required.
+ */
+import type { SFNClient } from '@aws-sdk/client-sfn';
+import type { Message, SQSClient } from '@aws-sdk/client-sqs';
+import { RolloutStore, UserError } from '@tenant-waves/control-plane';
+import { RolloutInput } from './model';
+
+export interface AwsRolloutsOptions {
+  readonly sfn: SFNClient;
+  readonly sqs: SQSClient;
+  readonly store: RolloutStore;
+  readonly stateMachineArn: string;
+  readonly approvalQueueUrl: string;
+  /** How many ReceiveMessage calls (each waits up to 2 s) an approval looks for its request (default 10). */
+  readonly receiveAttempts?: number;
+}
+
+/** The body the WaitForApproval state sends (see definition.ts). */
+interface ApprovalRequest {
+  readonly rolloutId: string;
+  readonly service: string;
+  readonly wave: number;
+  readonly taskToken: string;
+}
+
+export class AwsRollouts {
+  constructor(private readonly options: AwsRolloutsOptions) {}
+
+  /** Starts the execution, named after the rollout (so starting it twice is refused by Step Functions). */
+  async start(input: RolloutInput): Promise<string> {
+    const { StartExecutionCommand } = await import('@aws-sdk/client-sfn');
+    const r = await this.options.sfn.send(new StartExecutionCommand({
+      stateMachineArn: this.options.stateMachineArn,
+      name: input.rolloutId,
+      input: JSON.stringify(input),
+    }));
+    return r.executionArn!;
+  }
+
+  /** Step Functions' view of the execution: RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED. */
+  async executionStatus(executionArn: string): Promise<{ status: string; error?: string; cause?: string }> {
+    const { DescribeExecutionCommand } = await import('@aws-sdk/client-sfn');
+    const r = await this.options.sfn.send(new DescribeExecutionCommand({ executionArn }));
+    return { status: r.status ?? 'UNKNOWN', error: r.error, cause: r.cause };
+  }
+
+  /** Approves the gate the rollout waits at: SendTaskSuccess with the token from its approval request. */
+  async approve(rolloutId: string, wave: number): Promise<void> {
+    const { SendTaskSuccessCommand } = await import('@aws-sdk/client-sfn');
+    await this.withRequest(rolloutId, wave, async (request) => {
+      await this.options.store.decide(rolloutId, wave, 'APPROVED');
+      await this.options.sfn.send(new SendTaskSuccessCommand({
+        taskToken: request.taskToken,
+        output: JSON.stringify({ approved: true, wave, decidedAt: new Date().toISOString() }),
+      }));
+    });
+  }
+
+  /** Rejects it: SendTaskFailure (error `Rejected`); with `rollback`, RejectRollout rolls the wave back. */
+  async reject(rolloutId: string, wave: number, rollback: boolean): Promise<void> {
+    const { SendTaskFailureCommand } = await import('@aws-sdk/client-sfn');
+    await this.withRequest(rolloutId, wave, async (request) => {
+      await this.options.store.decide(rolloutId, wave, 'REJECTED', { rollback });
+      await this.options.sfn.send(new SendTaskFailureCommand({
+        taskToken: request.taskToken,
+        error: 'Rejected',
+        cause: `the gate after wave ${wave} of ${rolloutId} was rejected${rollback ? '; rolling the wave back' : ''}`,
+      }));
+    });
+  }
+
+  /**
+   * Finds the approval request of `rolloutId`/`wave` in the queue, runs `decide` with it and
+   * deletes it. Requests of other rollouts seen meanwhile are made visible again at once.
+   */
+  private async withRequest(rolloutId: string, wave: number, decide: (request: ApprovalRequest) => Promise<void>): Promise<void> {
+    const { ReceiveMessageCommand, DeleteMessageCommand, ChangeMessageVisibilityCommand } = await import('@aws-sdk/client-sqs');
+    const { sqs, approvalQueueUrl: QueueUrl } = this.options;
+    const attempts = this.options.receiveAttempts ?? 10;
+    for (let attempt = 0; attempt < attempts; attempt++) {
+      const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 2, VisibilityTimeout: 30 }));
+      let found: { message: Message; request: ApprovalRequest } | undefined;
+      for (const message of Messages) {
+        const request = parse(message);
+        if (!found && request?.rolloutId === rolloutId && request.wave === wave) {
+          found = { message, request };
+        } else {
+          await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl, ReceiptHandle: message.ReceiptHandle, VisibilityTimeout: 0 }));
+        }
+      }
+      if (found) {
+        await decide(found.request);
+        await sqs.send(new DeleteMessageCommand({ QueueUrl, ReceiptHandle: found.message.ReceiptHandle }));
+        return;
+      }
+    }
+    throw new UserError(
+      'E_NO_APPROVAL_REQUEST',
+      `no approval request for wave ${wave} of ${rolloutId} in the approval queue; is the execution still waiting? (tenant rollout ${rolloutId})`,
+    );
+  }
+}
+
+function parse(message: Message): ApprovalRequest | undefined {
+  try {
+    const body = JSON.parse(message.Body ?? '');
+    return typeof body?.taskToken === 'string' ? body : undefined;
+  } catch {
+    return undefined;
+  }
+}
