@@ -81,7 +81,8 @@ export class AwsRollouts {
     const { sqs, approvalQueueUrl: QueueUrl } = this.options;
     const attempts = this.options.receiveAttempts ?? 10;
     for (let attempt = 0; attempt < attempts; attempt++) {
-      const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 2, VisibilityTimeout: 30 }));
+      const receive = new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 2, VisibilityTimeout: 30 });
+      const { Messages = [] } = await sqs.send(receive);
       let found: { message: Message; request: ApprovalRequest } | undefined;
       for (const message of Messages) {
         const request = parse(message);
