@@ -283,7 +283,10 @@ const waveOrchestrator = workspacePackage({
   version: '0.1.0',
   uses: [controlPlane],
   // aws-local-stepfunctions needs Node 22's Promise.withResolvers: see src/node-compat.ts.
-  deps: ['aws-local-stepfunctions@^3', 'aws-cdk-lib@^2.260.0', 'constructs@^10.5.1', '@aws-sdk/client-sfn@^3', '@aws-sdk/client-sqs@^3'],
+  deps: [
+    'aws-local-stepfunctions@^3', 'aws-cdk-lib@^2.260.0', 'constructs@^10.5.1',
+    '@aws-sdk/client-sfn@^3', '@aws-sdk/client-sqs@^3', '@aws-sdk/client-dynamodb@^3', '@aws-sdk/client-proton@^3',
+  ],
   devDeps: ['asl-validator@^4', 'cdk-nag@^3', 'aws-sdk-client-mock@^4'],
   testTimeout: 120_000,
   // The construct's tests synthesise it with its Lambda bundle (dist/lambda).

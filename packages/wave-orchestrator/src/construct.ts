@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -26,6 +27,8 @@ export interface WaveOrchestratorProps {
   readonly environment?: Record<string, string>;
   /** How long an approval message is kept (default: 4 days). */
   readonly approvalRetention?: Duration;
+  /** The registry and rollout ledger (the DynamoDB store's table): the task Lambdas read and write it. */
+  readonly registry?: dynamodb.ITableV2;
 }
 
 /** How cdk-nag spells an ARN of this stack in a finding id: pseudo parameters in <…>. */
@@ -75,6 +78,13 @@ export class WaveOrchestrator extends Construct {
       description: `Task Lambdas of the ${props.serviceName} wave rollout`,
     });
     this.grantDeployStep(role, props);
+    if (props.registry) {
+      props.registry.grantReadWriteData(role);
+      acknowledge(role, {
+        [`AwsSolutions-IAM5[Resource::<${stack.getLogicalId(props.registry.node.defaultChild as dynamodb.CfnGlobalTable)}.Arn>/index/*]`]:
+          'The ledger\'s history and rollout listings query the table\'s own index (gsi1).',
+      });
+    }
 
     const code = props.code ?? lambda.Code.fromAsset(join(__dirname, '..', 'dist', 'lambda'));
     const functions = {} as Record<TaskName, lambda.Function>;
@@ -90,7 +100,13 @@ export class WaveOrchestrator extends Construct {
         memorySize: 256,
         tracing: lambda.Tracing.ACTIVE,
         logGroup,
-        environment: { TENANT_WAVES_SERVICE: props.serviceName, TENANT_WAVES_DEPLOY_STEP: props.deployStep.kind, ...props.environment },
+        environment: {
+          TENANT_WAVES_SERVICE: props.serviceName,
+          TENANT_WAVES_DEPLOY_STEP: props.deployStep.kind,
+          ...(props.deployStep.kind === 'cloudformation' ? { TENANT_WAVES_STACK_PREFIX: props.deployStep.stackPrefix } : {}),
+          ...(props.registry ? { TENANT_WAVES_TABLE: props.registry.tableName } : {}),
+          ...props.environment,
+        },
       });
       acknowledge(functions[task], {
         'AwsSolutions-L1': 'Pinned to nodejs22.x, the Node.js LTS this project targets.',

@@ -8,3 +8,4 @@ export * from './local-runner';
 export * from './construct';
 export * from './release';
 export * from './aws-rollouts';
+export * from './control-plane-stack';

@@ -5,9 +5,28 @@
 // store and a deploy provider built from the function's environment (the DynamoDB ledger and
 // the CloudFormation or Proton provider); until the AWS backend registers them with
 // `configureLambdaDeps`, every handler fails with a message saying so.
+import { CloudFormationProvider, DynamoStore, ProtonProvider } from '@tenant-waves/control-plane';
 import { createTasks, TaskDeps, TaskName, Tasks } from './tasks';
 
-let factory: (() => Promise<TaskDeps>) | undefined;
+/**
+ * The deps a task Lambda builds from its environment (set by the WaveOrchestrator construct):
+ * the DynamoDB store on TENANT_WAVES_TABLE, and the CloudFormation provider (stacks named
+ * TENANT_WAVES_STACK_PREFIX-…) or, with TENANT_WAVES_DEPLOY_STEP=proton, the Proton provider.
+ */
+export async function depsFromEnvironment(env: NodeJS.ProcessEnv = process.env): Promise<TaskDeps> {
+  if (!env.TENANT_WAVES_TABLE) {
+    throw new Error('tenant-waves: TENANT_WAVES_TABLE is not set; deploy the task Lambdas with the WaveOrchestrator construct\'s registry prop');
+  }
+  const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
+  const store = new DynamoStore(new DynamoDBClient({}), env.TENANT_WAVES_TABLE);
+  if (env.TENANT_WAVES_DEPLOY_STEP === 'proton') {
+    const { ProtonClient } = await import('@aws-sdk/client-proton');
+    return { store, provider: new ProtonProvider(store, { client: new ProtonClient({}), onNotice: (m) => console.warn(m) }) };
+  }
+  return { store, provider: new CloudFormationProvider(store, { prefix: env.TENANT_WAVES_STACK_PREFIX }) };
+}
+
+let factory: (() => Promise<TaskDeps>) | undefined = process.env.TENANT_WAVES_TABLE ? () => depsFromEnvironment() : undefined;
 let tasks: Promise<Tasks> | undefined;
 
 export function configureLambdaDeps(create: () => Promise<TaskDeps>): void {
