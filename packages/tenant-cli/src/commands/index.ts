@@ -1,4 +1,5 @@
 import { Command } from '../command';
+import { synthCommand } from './aws';
 import { releaseCommand, resumeCommand, rolloutsCommand, rolloutCommand, approveCommand, rejectCommand, rollbackCommand } from './releases';
 import { renderCommand } from './render';
 import { serveCommand, stopCommand } from './runtime';
@@ -10,5 +11,5 @@ import { walkthroughCommand } from './walkthrough';
 export const COMMANDS: readonly Command[] = [
   serviceCommand, onboardCommand, offboardCommand, listCommand, showCommand, setWaveCommand, renderCommand, planCommand,
   releaseCommand, rolloutsCommand, rolloutCommand, approveCommand, rejectCommand, resumeCommand, rollbackCommand, historyCommand,
-  serveCommand, stopCommand, walkthroughCommand,
+  serveCommand, stopCommand, synthCommand, walkthroughCommand,
 ];
