@@ -5,6 +5,7 @@
  * writes anything; its writes are one transaction.
  */
 import { UserError, ValidationError } from './errors';
+import { LocalProvider } from './local/provider';
 import { Provider } from './provider';
 import {
   EnvironmentRecord, HistoryEntry, InstanceRecord, parseServiceName, parseTenantId, parseWave, Registry, RegistryWrite,
@@ -325,7 +326,8 @@ export class ControlPlane {
           service: i.service,
           version: i.version ?? null,
           status: status.state,
-          url: i.version ? `http://127.0.0.1:${port}/${t.tenantId}/${i.service}/` : null,
+          // Locally `tenant serve` is the front door; on AWS, the instance's own endpoint (a stack output).
+          url: i.version ? (this.provider instanceof LocalProvider ? `http://127.0.0.1:${port}/${t.tenantId}/${i.service}/` : status.endpoint ?? null) : null,
         });
       }
       views.push({
@@ -404,13 +406,13 @@ export class ControlPlane {
   // ---- approvals ----
 
   async approve(rolloutId: string): Promise<RolloutRecord> {
-    const r = await this.waiting(rolloutId, 'approve');
+    const r = await this.assertWaiting(rolloutId, 'approve');
     await this.store.decide(r.rolloutId, r.waitingWave!, 'APPROVED');
     return r;
   }
 
   async reject(rolloutId: string, rollback: boolean): Promise<RolloutRecord> {
-    const r = await this.waiting(rolloutId, 'reject');
+    const r = await this.assertWaiting(rolloutId, 'reject');
     await this.store.decide(r.rolloutId, r.waitingWave!, 'REJECTED', { rollback });
     return r;
   }
@@ -461,7 +463,8 @@ export class ControlPlane {
     return !r.plan || r.plan.waves.some((w) => w.instances.includes(tenantId)) ? holder : undefined;
   }
 
-  private async waiting(rolloutId: string, verb: string): Promise<RolloutRecord> {
+  /** The rollout, if it waits at a manual gate nobody has decided yet; a UserError otherwise. */
+  async assertWaiting(rolloutId: string, verb: 'approve' | 'reject'): Promise<RolloutRecord> {
     const r = await this.requireRollout(rolloutId);
     if (r.status !== 'WAITING_APPROVAL' || r.waitingWave === undefined) {
       throw new UserError('E_NOT_WAITING', `rollout ${r.rolloutId} is ${r.status}, not waiting for approval; only a rollout at a manual gate can be ${verb === 'approve' ? 'approved' : 'rejected'}`);

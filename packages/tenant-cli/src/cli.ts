@@ -16,6 +16,8 @@ ${COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n')}
 
 Global options:
   --state-dir DIR   where the local backend keeps its state (default: $TENANT_STATE_DIR or ./.tenants)
+  --backend B       local (default; $TENANT_BACKEND) or aws: the control-plane stack $TENANT_WAVES_STACK
+                    (default TenantWaves), credentials and region from the AWS SDK's standard chain
   --json            machine-readable output, where a command has it
   -h, --help        help for tenant or for a command (tenant <command> --help)
   --version         print the version
@@ -57,6 +59,11 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     if (args.values.help) {
       io.out(commandHelp(command));
       return 0;
+    }
+    const backend = (args.values.backend as string | undefined) ?? (io.env.TENANT_BACKEND || 'local');
+    if (backend !== 'local' && backend !== 'aws') throw new UserError('E_BACKEND', `--backend must be local or aws, got ${JSON.stringify(backend)}`);
+    if (backend === 'aws' && command.name !== 'synth' && !command.backends?.includes('aws')) {
+      throw new UserError('E_BACKEND', `tenant ${command.name} runs on the local backend only; drop --backend aws`);
     }
     return await command.run(args, io);
   } catch (e) {

@@ -17,6 +17,8 @@ export interface Command {
   /** Longer help: what it does, each option, and at least one example. */
   readonly help: string;
   readonly options: Options;
+  /** The backends it runs on (default: local only). */
+  readonly backends?: readonly ('local' | 'aws')[];
   run(args: Parsed, io: Io): Promise<number>;
 }
 
@@ -24,6 +26,7 @@ export const GLOBAL_OPTIONS: Options = {
   'help': { type: 'boolean', short: 'h' },
   'json': { type: 'boolean' },
   'state-dir': { type: 'string' },
+  'backend': { type: 'string' },
 };
 
 export function parseCommandArgs(command: Command, argv: string[]): Parsed {

@@ -1,7 +1,8 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { ControlPlane, LocalProvider, SqliteStore, TemplateName, UserError } from '@tenant-waves/control-plane';
+import { ControlPlane, LocalProvider, SqliteStore, Store, TemplateName, UserError } from '@tenant-waves/control-plane';
 import { LocalReleases } from '@tenant-waves/wave-orchestrator';
+import { AwsContext, openAwsContext } from './aws-context';
 import { Parsed } from './command';
 import { Io } from './io';
 
@@ -28,6 +29,29 @@ export async function openContext(args: Parsed, io: Io): Promise<Context> {
   const provider = new LocalProvider(store, stateDir, { healthTimeoutMs });
   const controlPlane = new ControlPlane(store, provider);
   return { stateDir, store, provider, controlPlane, releases: new LocalReleases(controlPlane, provider), close: () => store.close() };
+}
+
+/** What every backend offers a command: the registry and ledger, the provider, the operations. */
+export interface AnyContext {
+  readonly backend: 'local' | 'aws';
+  readonly store: Store;
+  readonly controlPlane: ControlPlane;
+  readonly local?: Context;
+  readonly aws?: AwsContext;
+}
+
+/** Opens the backend `--backend` (or $TENANT_BACKEND) names, runs `fn`, closes it. */
+export async function withBackend<T>(args: Parsed, io: Io, fn: (ctx: AnyContext) => Promise<T>): Promise<T> {
+  const backend = (args.values.backend as string | undefined) ?? (io.env.TENANT_BACKEND || 'local');
+  if (backend === 'aws') {
+    const aws = await openAwsContext(io);
+    try {
+      return await fn({ backend: 'aws', store: aws.store, controlPlane: aws.controlPlane, aws });
+    } finally {
+      aws.close();
+    }
+  }
+  return withContext(args, io, (local) => fn({ backend: 'local', store: local.store, controlPlane: local.controlPlane, local }));
 }
 
 /** Runs `fn` with an open context and closes it afterwards. */

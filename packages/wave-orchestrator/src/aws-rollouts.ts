@@ -5,8 +5,12 @@
  */
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { Message, SQSClient } from '@aws-sdk/client-sqs';
-import { RolloutStore, UserError } from '@tenant-waves/control-plane';
-import { RolloutInput } from './model';
+import { ControlPlane, RolloutStore, UserError } from '@tenant-waves/control-plane';
+import { RolloutInput, RolloutOptions } from './model';
+import { prepareRelease } from './release';
+
+/** What can be released on AWS: an image URI (fargate-service) or an S3 key (serverless-service). */
+const AWS_TARGET = /^[A-Za-z0-9][A-Za-z0-9._:/@+-]{0,255}$/;
 
 export interface AwsRolloutsOptions {
   readonly sfn: SFNClient;
@@ -28,6 +32,28 @@ interface ApprovalRequest {
 
 export class AwsRollouts {
   constructor(private readonly options: AwsRolloutsOptions) {}
+
+  /**
+   * A release on AWS: the same checks as everywhere (nothing changes if one fails), then the
+   * rollout is recorded and its execution started; the execution's ARN is its runner.
+   */
+  async release(controlPlane: ControlPlane, req: { service: string; target: string; options?: Partial<RolloutOptions> }): Promise<RolloutInput> {
+    if (!AWS_TARGET.test(req.target)) {
+      throw new UserError('E_VERSION_LABEL', `invalid release target "${req.target}": an image URI (…/repo:tag) or an S3 key, e.g. saas-web:v2`);
+    }
+    const input = await prepareRelease(controlPlane, { service: req.service, version: req.target, options: req.options });
+    try {
+      const executionArn = await this.start(input);
+      const exec = await this.options.store.getExecution(input.rolloutId);
+      await this.options.store.putExecution({ ...exec!, runner: executionArn, updatedAt: new Date().toISOString() });
+    } catch (e) {
+      const r = await this.options.store.getRollout(input.rolloutId);
+      await this.options.store.putRollout({ ...r!, status: 'FAILED', reason: `could not start the execution: ${(e as Error).message}`, finishedAt: new Date().toISOString() });
+      await this.options.store.releaseLock(input.service, input.rolloutId);
+      throw e;
+    }
+    return input;
+  }
 
   /** Starts the execution, named after the rollout (so starting it twice is refused by Step Functions). */
   async start(input: RolloutInput): Promise<string> {

@@ -152,8 +152,9 @@ export class WaveOrchestrator extends Construct {
       });
     }
 
-    new CfnOutput(this, 'StateMachineArn', { value: this.stateMachine.stateMachineArn });
-    new CfnOutput(this, 'ApprovalQueueUrl', { value: this.approvalQueue.queueUrl });
+    // `tenant … --backend aws` finds each service's orchestrator by these descriptions.
+    new CfnOutput(this, 'StateMachineArn', { value: this.stateMachine.stateMachineArn, description: `tenant-waves:${props.serviceName}:state-machine` });
+    new CfnOutput(this, 'ApprovalQueueUrl', { value: this.approvalQueue.queueUrl, description: `tenant-waves:${props.serviceName}:approval-queue` });
   }
 
   private grantDeployStep(role: iam.Role, props: WaveOrchestratorProps) {

@@ -52,6 +52,6 @@ export class ControlPlaneStack extends Stack {
       });
     }
     this.orchestrators = orchestrators;
-    new CfnOutput(this, 'RegistryTableName', { value: this.table.tableName });
+    new CfnOutput(this, 'RegistryTableName', { value: this.table.tableName, description: 'tenant-waves:registry-table' });
   }
 }

@@ -3,7 +3,9 @@
  * execution input, and run the orchestrator's state machine on this machine — in the foreground,
  * or again later (`resume`) after an interruption.
  */
-import { ControlPlane, isAlive, LocalProvider, newRolloutId, RolloutRecord, RolloutStatus, Store, UserError, workloadKind } from '@tenant-waves/control-plane';
+import {
+  ControlPlane, isAlive, LocalProvider, newRolloutId, RolloutRecord, RolloutStatus, ServiceRecord, Store, UserError, workloadKind,
+} from '@tenant-waves/control-plane';
 import { LocalEvent, LocalRunResult, runLocalRollout } from './local-runner';
 import { DEFAULT_OPTIONS, RolloutInput, RolloutOptions } from './model';
 
@@ -38,38 +40,15 @@ export class LocalReleases {
   ) {}
 
   /**
-   * Checks everything a release needs — service, instances, version label, artifact, waves, the
-   * service's rollout lock — and only then keeps the build and records the rollout.
+   * Checks everything a release needs — service, instances, version label, artifact and its
+   * entry point, waves, the service's rollout lock — and only then keeps the build and records
+   * the rollout.
    */
   async prepare(req: ReleaseRequest): Promise<RolloutInput> {
-    const svc = await this.controlPlane.requireService(req.service);
-    const instances = await this.store.listInstances({ service: svc.name });
-    if (!instances.length) {
-      throw new UserError('E_NO_INSTANCES', `service ${svc.name} has no instances yet; onboard a tenant first (tenant onboard <tenantId> --tier basic)`);
-    }
-    this.provider.builds.check(svc.name, workloadKind(svc.template), req.version, req.artifactDir);
-    await this.assertNoRunningRollout(svc.name);
-    if (svc.totalWaves !== undefined) {
-      const tenants = await this.store.listTenants();
-      const beyond = tenants.filter((t) => t.wave !== undefined && t.wave > svc.totalWaves! && instances.some((i) => i.tenantId === t.tenantId));
-      if (beyond.length) {
-        throw new UserError('E_WAVE_BEYOND_TOTAL', `${svc.name} rolls out in ${svc.totalWaves} waves (pipeline.totalwaves), but ${beyond.map((t) => `${t.tenantId} is in wave ${t.wave}`).join(', ')}`);
-      }
-    }
-    const options: RolloutOptions = { ...DEFAULT_OPTIONS, ...req.options };
-    const input: RolloutInput = { rolloutId: newRolloutId(svc.name), service: svc.name, target: req.version, options };
-    if (!(await this.store.acquireLock(svc.name, input.rolloutId))) {
-      // Held by a rollout that has ended (its runner died before letting go): take it over.
-      await this.assertNoRunningRollout(svc.name);
-      const stale = await this.store.lockHolder(svc.name);
-      if (stale) await this.store.releaseLock(svc.name, stale);
-      if (!(await this.store.acquireLock(svc.name, input.rolloutId))) await this.assertNoRunningRollout(svc.name);
-    }
-    this.provider.builds.put(svc.name, workloadKind(svc.template), req.version, req.artifactDir);
-    const startedAt = new Date().toISOString();
-    await this.store.putRollout({ rolloutId: input.rolloutId, service: svc.name, target: req.version, status: 'RUNNING', startedAt });
-    await this.store.putExecution({ rolloutId: input.rolloutId, input: input as unknown as Record<string, unknown>, updatedAt: startedAt });
-    return input;
+    return prepareRelease(this.controlPlane, req, {
+      check: (svc) => void this.provider.builds.check(svc.name, workloadKind(svc.template), req.version, req.artifactDir),
+      keep: (svc) => void this.provider.builds.put(svc.name, workloadKind(svc.template), req.version, req.artifactDir),
+    });
   }
 
   /** Runs (or re-runs) a recorded rollout in this process until it ends. */
@@ -109,17 +88,67 @@ export class LocalReleases {
     const pid = runnerPid((await this.store.getExecution(rolloutId))?.runner);
     return isAlive(pid) ? pid : undefined;
   }
+}
 
-  private async assertNoRunningRollout(service: string): Promise<void> {
-    const holder = await this.store.lockHolder(service);
-    if (!holder) return;
-    const r = await this.store.getRollout(holder);
-    if (r && !ACTIVE.includes(r.status)) return;
-    const pid = await this.runner(holder);
-    throw new UserError(
-      'E_ROLLOUT_RUNNING',
-      `service ${service} already has a rollout running: ${holder} (${r?.status ?? 'RUNNING'}${pid ? `, run by process ${pid}` : ', no process is running it'}); ` +
-        `${r?.status === 'WAITING_APPROVAL' ? `approve or reject it (tenant approve ${holder} / tenant reject ${holder})` : pid ? `wait for it (tenant rollout ${holder})` : `resume it (tenant resume ${holder})`}, then release again`,
-    );
+/** What a backend adds to a release: checks of its artifact (nothing changed), and keeping it. */
+export interface ReleaseHooks {
+  check?(service: ServiceRecord): void | Promise<void>;
+  keep?(service: ServiceRecord): void | Promise<void>;
+}
+
+/**
+ * The checks every backend makes before a release — the service exists and has instances, no
+ * tenant is beyond its totalWaves, no rollout of it is running, the backend's own checks — then
+ * the lock is taken, the backend keeps what it needs, and the rollout and its execution input
+ * are recorded. Nothing is written unless every check passed.
+ */
+export async function prepareRelease(
+  controlPlane: ControlPlane,
+  req: { readonly service: string; readonly version: string; readonly options?: Partial<RolloutOptions> },
+  hooks: ReleaseHooks = {},
+): Promise<RolloutInput> {
+  const store = controlPlane.store;
+  const svc = await controlPlane.requireService(req.service);
+  const instances = await store.listInstances({ service: svc.name });
+  if (!instances.length) {
+    throw new UserError('E_NO_INSTANCES', `service ${svc.name} has no instances yet; onboard a tenant first (tenant onboard <tenantId> --tier basic)`);
   }
+  await hooks.check?.(svc);
+  await assertNoRunningRollout(store, svc.name);
+  if (svc.totalWaves !== undefined) {
+    const tenants = await store.listTenants();
+    const beyond = tenants.filter((t) => t.wave !== undefined && t.wave > svc.totalWaves! && instances.some((i) => i.tenantId === t.tenantId));
+    if (beyond.length) {
+      throw new UserError('E_WAVE_BEYOND_TOTAL', `${svc.name} rolls out in ${svc.totalWaves} waves (pipeline.totalwaves), but ${beyond.map((t) => `${t.tenantId} is in wave ${t.wave}`).join(', ')}`);
+    }
+  }
+  const options: RolloutOptions = { ...DEFAULT_OPTIONS, ...req.options };
+  const input: RolloutInput = { rolloutId: newRolloutId(svc.name), service: svc.name, target: req.version, options };
+  if (!(await store.acquireLock(svc.name, input.rolloutId))) {
+    // Held by a rollout that has ended (its runner died before letting go): take it over.
+    await assertNoRunningRollout(store, svc.name);
+    const stale = await store.lockHolder(svc.name);
+    if (stale) await store.releaseLock(svc.name, stale);
+    if (!(await store.acquireLock(svc.name, input.rolloutId))) await assertNoRunningRollout(store, svc.name);
+  }
+  await hooks.keep?.(svc);
+  const startedAt = new Date().toISOString();
+  await store.putRollout({ rolloutId: input.rolloutId, service: svc.name, target: req.version, status: 'RUNNING', startedAt });
+  await store.putExecution({ rolloutId: input.rolloutId, input: input as unknown as Record<string, unknown>, updatedAt: startedAt });
+  return input;
+}
+
+async function assertNoRunningRollout(store: Store, service: string): Promise<void> {
+  const holder = await store.lockHolder(service);
+  if (!holder) return;
+  const r = await store.getRollout(holder);
+  if (r && !ACTIVE.includes(r.status)) return;
+  const runner = (await store.getExecution(holder))?.runner;
+  const pid = runnerPid(runner);
+  const live = pid !== undefined ? (isAlive(pid) ? `run by process ${pid}` : 'no process is running it') : runner ? `execution ${runner}` : 'no process is running it';
+  throw new UserError(
+    'E_ROLLOUT_RUNNING',
+    `service ${service} already has a rollout running: ${holder} (${r?.status ?? 'RUNNING'}, ${live}); ` +
+      `${r?.status === 'WAITING_APPROVAL' ? `approve or reject it (tenant approve ${holder} / tenant reject ${holder})` : live.startsWith('no process') ? `resume it (tenant resume ${holder})` : `wait for it (tenant rollout ${holder})`}, then release again`,
+  );
 }

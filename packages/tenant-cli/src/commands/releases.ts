@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { parseVersionLabel, RolloutView, UserError } from '@tenant-waves/control-plane';
 import { RolloutOptions } from '@tenant-waves/wave-orchestrator';
 import { Command, flag, Parsed, positionals, str } from '../command';
-import { Context, defaultArtifact, withContext } from '../context';
+import { AnyContext, Context, defaultArtifact, withBackend, withContext } from '../context';
 import { Io } from '../io';
 import { dash, printJson, say, table } from '../output';
 import { describeRollout, follow } from '../progress';
@@ -116,15 +116,20 @@ Examples:
     'concurrency': { type: 'string' },
     'detach': { type: 'boolean' },
   },
+  backends: ['local', 'aws'],
   async run(args, io) {
     const { service } = positionals(this, args, ['service']);
-    const version = parseVersionLabel(str(args, 'version'));
+    const onAws = ((args.values.backend as string | undefined) ?? io.env.TENANT_BACKEND) === 'aws';
+    // On AWS the version is what the service's pipeline built: an image URI or an S3 key.
+    const version = onAws ? str(args, 'version') : parseVersionLabel(str(args, 'version'));
+    if (!version) parseVersionLabel(version);
     const options = releaseOptions(args);
     const json = flag(args, 'json');
+    if (onAws) return withBackend(args, io, (any) => releaseOnAws(any, service!, version!, options, args, io));
     return withContext(args, io, async (ctx) => {
       const svc = await ctx.controlPlane.requireService(service!);
       const artifactDir = str(args, 'artifact') !== undefined ? resolve(io.cwd, str(args, 'artifact')!) : defaultArtifact(svc.template);
-      const input = await ctx.releases.prepare({ service: svc.name, version, artifactDir, options });
+      const input = await ctx.releases.prepare({ service: svc.name, version: version!, artifactDir, options });
       const view = await ctx.controlPlane.rolloutView(input.rolloutId);
       if (flag(args, 'detach')) {
         const logDir = join(ctx.stateDir, 'logs', 'rollouts');
@@ -146,6 +151,37 @@ Examples:
     });
   },
 };
+
+/** A release on the AWS backend: Step Functions runs it; this follows the ledger (or returns, with --detach). */
+async function releaseOnAws(
+  ctx: AnyContext, service: string, version: string, options: Partial<RolloutOptions>, args: Parsed, io: Io,
+): Promise<number> {
+  if (str(args, 'artifact') !== undefined) {
+    throw new UserError('E_OPTION', '--artifact is for the local backend; on AWS, --version is the image URI or S3 key the service pipeline built');
+  }
+  const json = flag(args, 'json');
+  const svc = await ctx.controlPlane.requireService(service);
+  const input = await ctx.aws!.rollouts(svc.name).release(ctx.controlPlane, { service: svc.name, target: version, options });
+  if (flag(args, 'detach')) {
+    const view = await ctx.controlPlane.rolloutView(input.rolloutId);
+    if (json) printJson(io, view);
+    else io.out(`Rollout ${input.rolloutId} started on Step Functions (${(await ctx.store.getExecution(input.rolloutId))?.runner}).\nFollow it: tenant rollout ${input.rolloutId} --backend aws\n`);
+    return 0;
+  }
+  say(io, json, `Rollout ${input.rolloutId}: ${svc.name} → ${version}, on Step Functions. Ctrl-C stops watching, not the rollout.`);
+  const done = (async () => {
+    for (;;) {
+      const r = await ctx.store.getRollout(input.rolloutId);
+      if (r && r.status !== 'RUNNING' && r.status !== 'WAITING_APPROVAL') return;
+      await new Promise((res) => setTimeout(res, 2000));
+    }
+  })();
+  await follow(ctx.controlPlane, input.rolloutId, io, json, done);
+  const view = await ctx.controlPlane.rolloutView(input.rolloutId);
+  if (json) printJson(io, view);
+  else if (!io.isTTY) io.out(`rollout ${input.rolloutId} ${view.status}${view.reason ? `: ${view.reason}` : ''}\n`);
+  return view.status === 'SUCCEEDED' ? 0 : 1;
+}
 
 export const resumeCommand: Command = {
   name: 'resume',
@@ -187,9 +223,10 @@ whose process is gone is marked: continue it with tenant resume <id>.
 Example:
   tenant rollouts --service saas-web`,
   options: { service: { type: 'string' } },
+  backends: ['local', 'aws'],
   async run(args, io) {
     positionals(this, args, []);
-    return withContext(args, io, async (ctx) => {
+    return withBackend(args, io, async (ctx) => {
       if (str(args, 'service') !== undefined) await ctx.controlPlane.requireService(str(args, 'service')!);
       const all = await ctx.store.listRollouts(str(args, 'service'));
       if (flag(args, 'json')) {
@@ -203,7 +240,7 @@ Example:
       const rows = [];
       for (const r of all) {
         const active = r.status === 'RUNNING' || r.status === 'WAITING_APPROVAL';
-        const orphan = active && (await ctx.releases.runner(r.rolloutId)) === undefined;
+        const orphan = active && ctx.local !== undefined && (await ctx.local.releases.runner(r.rolloutId)) === undefined;
         rows.push([r.rolloutId, r.service, r.target, r.status, r.startedAt, orphan ? `no process runs it: tenant resume ${r.rolloutId}` : dash(r.reason)]);
       }
       io.out(table(['ROLLOUT', 'SERVICE', 'VERSION', 'STATUS', 'STARTED', 'NOTE'], rows));
@@ -216,6 +253,7 @@ export const rolloutCommand: Command = {
   name: 'rollout',
   summary: 'One rollout: its waves, each tenant\'s deployment and the gate',
   usage: 'tenant rollout <rolloutId> [--json]',
+  backends: ['local', 'aws'],
   help: `Shows the rollout's plan and progress from the ledger: per wave its status, per tenant the
 from and to version, status and timing; at a manual gate, the command that approves it.
 
@@ -229,7 +267,7 @@ Example:
   options: {},
   async run(args, io) {
     const { rolloutId } = positionals(this, args, ['rolloutId']);
-    return withContext(args, io, async (ctx) => {
+    return withBackend(args, io, async (ctx) => {
       const view = await ctx.controlPlane.rolloutView(rolloutId!);
       if (flag(args, 'json')) printJson(io, view);
       else io.out(describeRollout(view).join('\n') + '\n');
@@ -240,10 +278,21 @@ Example:
 
 async function decide(verb: 'approve' | 'reject', args: Parsed, io: Io, command: Command): Promise<number> {
   const { rolloutId } = positionals(command, args, ['rolloutId']);
-  return withContext(args, io, async (ctx) => {
+  return withBackend(args, io, async (ctx) => {
     const rollback = flag(args, 'rollback');
-    const r = verb === 'approve' ? await ctx.controlPlane.approve(rolloutId!) : await ctx.controlPlane.reject(rolloutId!, rollback);
-    const runner = await ctx.releases.runner(r.rolloutId);
+    let r;
+    let runner: number | string | undefined;
+    if (ctx.aws) {
+      // On AWS the decision is carried to the waiting execution with the task token from the approval queue.
+      r = await ctx.controlPlane.assertWaiting(rolloutId!, verb);
+      const aws = ctx.aws.rollouts(r.service);
+      if (verb === 'approve') await aws.approve(r.rolloutId, r.waitingWave!);
+      else await aws.reject(r.rolloutId, r.waitingWave!, rollback);
+      runner = (await ctx.store.getExecution(r.rolloutId))?.runner;
+    } else {
+      r = verb === 'approve' ? await ctx.controlPlane.approve(rolloutId!) : await ctx.controlPlane.reject(rolloutId!, rollback);
+      runner = await ctx.local!.releases.runner(r.rolloutId);
+    }
     if (flag(args, 'json')) {
       printJson(io, { rolloutId: r.rolloutId, wave: r.waitingWave, decision: verb === 'approve' ? 'APPROVED' : 'REJECTED', rollback, runner: runner ?? null });
     } else {
@@ -260,6 +309,7 @@ export const approveCommand: Command = {
   name: 'approve',
   summary: 'Approve the manual gate a rollout is waiting at',
   usage: 'tenant approve <rolloutId>',
+  backends: ['local', 'aws'],
   help: `Records the approval of the gate the rollout is waiting at; the process running the rollout
 picks it up within a second and starts the next wave. Refused (exit 2) unless the rollout is
 waiting for approval.
@@ -276,6 +326,7 @@ export const rejectCommand: Command = {
   name: 'reject',
   summary: 'Reject the manual gate a rollout is waiting at (optionally rolling the wave back)',
   usage: 'tenant reject <rolloutId> [--rollback]',
+  backends: ['local', 'aws'],
   help: `Stops the rollout at its gate: later waves are not deployed and the rollout ends REJECTED.
 With --rollback, the tenants of the wave that was waiting go back to their previous version.
 

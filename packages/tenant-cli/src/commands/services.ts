@@ -1,7 +1,7 @@
 import { ServiceSpec, TEMPLATE_NAMES, UserError } from '@tenant-waves/control-plane';
 import { planWaves } from '@tenant-waves/wave-orchestrator';
 import { Command, positionals, str, flag } from '../command';
-import { withContext } from '../context';
+import { withBackend } from '../context';
 import { dash, printJson, table } from '../output';
 import { readSpecFile } from './render';
 
@@ -28,11 +28,12 @@ Examples:
   tenant service create saas-web --template fargate-service
   tenant service create saas-lambda --template serverless-service --spec files/serverless-spec.yaml`,
   options: { template: { type: 'string' }, spec: { type: 'string' } },
+  backends: ['local', 'aws'],
   async run(args, io) {
     const sub = args.positionals[0];
     if (sub === 'list') {
       positionals(this, args, ['list']);
-      return withContext(args, io, async ({ store }) => {
+      return withBackend(args, io, async ({ store }) => {
         const services = await store.listServices();
         if (flag(args, 'json')) printJson(io, services);
         else if (!services.length) io.out('No services yet. Create one: tenant service create saas-web --template fargate-service\n');
@@ -52,7 +53,7 @@ Examples:
       if (parsed.kind !== 'ServiceSpec') throw new UserError('E_SPEC_KIND', `${str(args, 'spec')}: service create takes a "proton: ServiceSpec" file, got ${parsed.kind}`);
       spec = parsed;
     }
-    return withContext(args, io, async ({ controlPlane }) => {
+    return withBackend(args, io, async ({ controlPlane }) => {
       const result = await controlPlane.createService({ name: name!, template, spec });
       if (flag(args, 'json')) {
         printJson(io, { changed: result.changed, service: result.value, notes: result.notes });
@@ -69,6 +70,7 @@ export const planCommand: Command = {
   name: 'plan',
   summary: 'The waves a release of a service would use, from the tenants\' wave numbers',
   usage: 'tenant plan <service> [--json]',
+  backends: ['local', 'aws'],
   help: `Computes the plan a release would start with: the distinct wave numbers of the service's
 instances in ascending order (sparse numbers like 1, 2, 5 are fine), every tenant in exactly
 one wave, and tenants without a wave number in the last wave (listed as defaulted).
@@ -80,9 +82,9 @@ Example:
   options: {},
   async run(args, io) {
     const { service } = positionals(this, args, ['service']);
-    return withContext(args, io, async ({ controlPlane, provider }) => {
+    return withBackend(args, io, async ({ controlPlane }) => {
       const svc = await controlPlane.requireService(service!);
-      const plan = planWaves(await provider.listInstances(svc.name));
+      const plan = planWaves(await controlPlane.provider.listInstances(svc.name));
       if (flag(args, 'json')) {
         const waves = plan.waves.map((w) => ({ wave: w.wave, tenants: w.instances }));
         printJson(io, { service: svc.name, totalWaves: svc.totalWaves ?? null, waves, defaulted: plan.defaulted });

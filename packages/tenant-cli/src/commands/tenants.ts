@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { EnvironmentSpec, parsePlacement, parseTier, parseTenantId, parseServiceName, UserError } from '@tenant-waves/control-plane';
 import { Command, flag, positionals, str } from '../command';
-import { withContext } from '../context';
+import { withBackend, withContext } from '../context';
 import { dash, printJson, table } from '../output';
 import { readSpecFile } from './render';
 
@@ -38,6 +38,7 @@ Examples:
     set: { type: 'string', multiple: true },
     spec: { type: 'string' },
   },
+  backends: ['local', 'aws'],
   async run(args, io) {
     const { tenantId } = positionals(this, args, ['tenantId']);
     parseTenantId(tenantId);
@@ -52,7 +53,7 @@ Examples:
       if (parsed.kind !== 'EnvironmentSpec') throw new UserError('E_SPEC_KIND', `${str(args, 'spec')}: onboard takes a "proton: EnvironmentSpec" file, got ${parsed.kind}`);
       spec = parsed;
     }
-    return withContext(args, io, async ({ controlPlane }) => {
+    return withBackend(args, io, async ({ controlPlane }) => {
       const result = await controlPlane.onboard({
         tenantId: tenantId!,
         tier,
@@ -104,6 +105,7 @@ export const listCommand: Command = {
   name: 'list',
   summary: 'Tenants with their tier, placement, wave, environment and instances',
   usage: 'tenant list [--json]',
+  backends: ['local', 'aws'],
   help: `One line per tenant and service instance: tier, placement, wave, environment, the version the
 instance runs, whether its process is serving (RUNNING, STOPPED, NOT_DEPLOYED) and its URL
 under \`tenant serve\`.
@@ -116,7 +118,7 @@ Example:
   options: {},
   async run(args, io) {
     positionals(this, args, []);
-    return withContext(args, io, async ({ controlPlane }) => {
+    return withBackend(args, io, async ({ controlPlane }) => {
       const views = await controlPlane.tenantViews();
       if (flag(args, 'json')) {
         printJson(io, views);
@@ -193,6 +195,7 @@ export const setWaveCommand: Command = {
   name: 'set-wave',
   summary: 'Move a tenant to another deployment wave',
   usage: 'tenant set-wave <tenantId> <N>',
+  backends: ['local', 'aws'],
   help: `Sets the tenant's deployment_wave_number: 1 goes first. Rollouts that have already started
 keep the plan they computed; the next release uses the new wave.
 
@@ -201,7 +204,7 @@ Example:
   options: {},
   async run(args, io) {
     const { tenantId, wave } = positionals(this, args, ['tenantId', 'wave']);
-    return withContext(args, io, async ({ controlPlane }) => {
+    return withBackend(args, io, async ({ controlPlane }) => {
       const result = await controlPlane.setWave(tenantId!, wave!);
       if (flag(args, 'json')) printJson(io, { changed: result.changed, tenant: result.value });
       else io.out(result.notes.join('\n') + '\n');
@@ -214,6 +217,7 @@ export const historyCommand: Command = {
   name: 'history',
   summary: 'The deployment ledger of a tenant\'s instances, oldest first',
   usage: 'tenant history <tenantId> [--service S] [--json]',
+  backends: ['local', 'aws'],
   help: `Every deployment of the tenant's instances: service, from and to version, the rollout, its
 status and timestamps, oldest first. Kept after offboarding.
 
@@ -226,7 +230,7 @@ Example:
   async run(args, io) {
     const { tenantId } = positionals(this, args, ['tenantId']);
     parseTenantId(tenantId);
-    return withContext(args, io, async ({ controlPlane }) => {
+    return withBackend(args, io, async ({ controlPlane }) => {
       const entries = await controlPlane.history(tenantId!, str(args, 'service'));
       if (flag(args, 'json')) {
         printJson(io, entries.map((e) => ({
