@@ -328,7 +328,8 @@ const tenantCli = workspacePackage({
   version: '0.1.0',
   uses: [controlPlane, waveOrchestrator, saasWeb, saasLambda],
   // Loaded at run time, outside the bundle: CDK for `tenant synth`, the AWS SDK for --backend aws.
-  deps: ['aws-cdk-lib@^2.260.0', '@aws-sdk/client-dynamodb@^3', '@aws-sdk/client-sfn@^3', '@aws-sdk/client-sqs@^3', '@aws-sdk/client-cloudformation@^3'],
+  deps: ['aws-cdk-lib@^2.260.0', '@aws-sdk/client-dynamodb@^3', '@aws-sdk/client-sfn@^3', '@aws-sdk/client-sqs@^3', '@aws-sdk/client-cloudformation@^3',
+    '@aws-sdk/client-s3@^3'],
   devDeps: ['aws-sdk-client-mock@^4', 'dynalite@^4'],
   bin: { tenant: 'bin/tenant.js' },
   // Its tests drive the real `tenant` binary (this package's bundle), which runs the

@@ -1,8 +1,13 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   CloudFormationClient, CreateChangeSetCommand, DescribeChangeSetCommand, DescribeStackEventsCommand, DescribeStacksCommand, ExecuteChangeSetCommand,
 } from '@aws-sdk/client-cloudformation';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SendTaskSuccessCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { ChangeMessageVisibilityCommand, DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { CloudFormationProvider, DynamoStore } from '@tenant-waves/control-plane';
@@ -18,12 +23,19 @@ import { Io } from '../src/io';
 const cfn = mockClient(CloudFormationClient);
 const sfn = mockClient(SFNClient);
 const sqs = mockClient(SQSClient);
+const s3 = mockClient(S3Client);
+const objects = new Map<string, string | Uint8Array>();
 const TABLE = 'tenant-waves-registry';
 const QUEUE = 'https://sqs.eu-west-1.amazonaws.com/111122223333/approvals';
 
-interface FakeStack { status: string; parameters: Record<string, string> }
+interface FakeStack {
+  status: string;
+  parameters: Record<string, string>;
+  outputs?: { OutputKey: string; OutputValue: string; Description?: string }[];
+}
 const stacks = new Map<string, FakeStack>();
-const changeSets = new Map<string, { stack: string; parameters: Record<string, string>; create: boolean }>();
+const changeSets = new Map<string, { stack: string; parameters: Record<string, string>; create: boolean; template: any }>();
+const templates = new Map<string, any>();
 const executions: Promise<unknown>[] = [];
 let server: any;
 let store: DynamoStore;
@@ -32,8 +44,13 @@ function io(): Io & { text: () => string; errors: () => string } {
   let out = '';
   let err = '';
   return {
-    isTTY: false, cwd: process.cwd(), env: process.env,
-    out: (t) => void (out += t), err: (t) => void (err += t), text: () => out, errors: () => err,
+    isTTY: false,
+    cwd: process.cwd(),
+    env: process.env,
+    out: (t) => void (out += t),
+    err: (t) => void (err += t),
+    text: () => out,
+    errors: () => err,
   };
 }
 
@@ -79,25 +96,33 @@ beforeAll(async () => {
         StackId: `arn:aws:cloudformation:eu-west-1:111122223333:stack/${StackName}/1`,
         StackStatus: s.status,
         Parameters: Object.entries(s.parameters).map(([ParameterKey, ParameterValue]) => ({ ParameterKey, ParameterValue })),
+        Outputs: s.outputs,
       }],
     };
   });
   cfn.on(CreateChangeSetCommand).callsFake((input) => {
     const previous = stacks.get(input.StackName)?.parameters ?? {};
-    const defaults = input.TemplateBody
-      ? Object.fromEntries(Object.entries<any>(JSON.parse(input.TemplateBody).Parameters ?? {}).map(([k, v]) => [k, String(v.Default ?? '')]))
+    // The template from the request body, from S3 (TemplateURL: what the fake S3 was given), or the stack's previous one.
+    const template = input.TemplateBody ? JSON.parse(input.TemplateBody)
+      : input.TemplateURL ? JSON.parse(String(objects.get(new URL(input.TemplateURL).pathname.slice(1)))) : templates.get(input.StackName);
+    const defaults = input.TemplateBody || input.TemplateURL
+      ? Object.fromEntries(Object.entries<any>(template.Parameters ?? {}).map(([k, v]) => [k, String(v.Default ?? '')]))
       : previous;
     const parameters = { ...defaults };
     for (const p of input.Parameters ?? []) {
       parameters[p.ParameterKey] = p.UsePreviousValue ? previous[p.ParameterKey] ?? defaults[p.ParameterKey] : p.ParameterValue;
     }
-    changeSets.set(input.ChangeSetName, { stack: input.StackName, parameters, create: input.ChangeSetType === 'CREATE' });
+    changeSets.set(input.ChangeSetName, { stack: input.StackName, parameters, create: input.ChangeSetType === 'CREATE', template });
     return {};
   });
   cfn.on(DescribeChangeSetCommand).resolves({ Status: 'CREATE_COMPLETE' });
   cfn.on(ExecuteChangeSetCommand).callsFake(({ ChangeSetName }) => {
     const cs = changeSets.get(ChangeSetName)!;
-    stacks.set(cs.stack, { status: cs.create ? 'CREATE_COMPLETE' : 'UPDATE_COMPLETE', parameters: cs.parameters });
+    templates.set(cs.stack, cs.template);
+    const outputs = Object.entries<any>(cs.template?.Outputs ?? {}).map(([OutputKey, o]) => ({
+      OutputKey, OutputValue: typeof o.Value === 'string' ? o.Value : `${OutputKey.toLowerCase()}-value`, Description: o.Description,
+    }));
+    stacks.set(cs.stack, { status: cs.create ? 'CREATE_COMPLETE' : 'UPDATE_COMPLETE', parameters: cs.parameters, outputs });
     return {};
   });
   cfn.on(DescribeStackEventsCommand).resolves({ StackEvents: [] });
@@ -118,6 +143,10 @@ beforeAll(async () => {
   });
   sqs.on(ChangeMessageVisibilityCommand).resolves({});
   sqs.on(DeleteMessageCommand).resolves({});
+  s3.on(PutObjectCommand).callsFake(({ Key, Body }) => {
+    objects.set(Key, Body);
+    return {};
+  });
 }, 60_000);
 
 afterAll(async () => {
@@ -168,4 +197,32 @@ test('commands of the local backend only say so (exit 2)', async () => {
   const r = await tenant(['serve']);
   expect(r.code).toBe(2);
   expect(r.stderr).toMatch(/tenant serve runs on the local backend only/);
+});
+
+test('bootstrap: assets bucket stack, the Lambda code zipped to S3, the template to S3, the control-plane stack from it', async () => {
+  process.env.TENANT_WAVES_STACK = 'TwBoot';
+  try {
+    const r = await tenant(['bootstrap', '--service', 'saas-web', '--json']);
+    expect(r.stderr).toMatch(/Step 1\/4 {2}assets bucket: stack TwBoot-assets[\s\S]*Step 4\/4 {2}control-plane stack TwBoot \(saas-web\)/);
+    expect(r.code).toBe(0);
+    const summary = JSON.parse(r.stdout);
+    expect(summary).toMatchObject({ stack: 'TwBoot', assetsBucket: 'assetsbucketname-value', services: ['saas-web'] });
+    // The code: a valid zip with the task Lambdas' bundle, under its content hash.
+    const [codeKey] = [...objects.keys()].filter((k) => k.startsWith('lambda/'));
+    expect(codeKey).toMatch(/^lambda\/[0-9a-f]{64}\.zip$/);
+    const zipFile = join(mkdtempSync(join(tmpdir(), 'zip-')), 'code.zip');
+    writeFileSync(zipFile, objects.get(codeKey) as Uint8Array);
+    const check = 'import sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); assert z.testzip() is None; print(z.namelist())';
+    expect(execFileSync('python3', ['-c', check, zipFile], { encoding: 'utf8' }).trim()).toBe("['index.js']");
+    // The control-plane stack was created from the uploaded template, whose functions load that code.
+    const create = cfn.commandCalls(CreateChangeSetCommand).map((c) => c.args[0].input).find((i) => i.StackName === 'TwBoot')!;
+    expect(create.TemplateURL).toMatch(/^https:\/\/assetsbucketname-value\.s3\.eu-west-1\.amazonaws\.com\/templates\/[0-9a-f]{64}\.json$/);
+    const template = templates.get('TwBoot');
+    const fns = Object.values<any>(template.Resources).filter((x) => x.Type === 'AWS::Lambda::Function');
+    expect(fns).toHaveLength(9);
+    for (const fn of fns) expect(fn.Properties.Code).toEqual({ S3Bucket: 'assetsbucketname-value', S3Key: codeKey });
+    expect(template.Parameters?.BootstrapVersion).toBeUndefined(); // deployable without `cdk bootstrap`
+  } finally {
+    delete process.env.TENANT_WAVES_STACK;
+  }
 });

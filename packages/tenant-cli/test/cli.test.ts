@@ -23,7 +23,7 @@ test('every command has --help with an example', () => {
   const commands = [...tenant(['--help']).stdout.matchAll(/^ {2}([a-z][a-z-]*) {2,}/gm)].map((m) => m[1]);
   expect(commands).toEqual([
     'service', 'onboard', 'offboard', 'list', 'show', 'set-wave', 'render', 'plan', 'release', 'rollouts', 'rollout',
-    'approve', 'reject', 'resume', 'rollback', 'history', 'serve', 'stop', 'synth', 'walkthrough',
+    'approve', 'reject', 'resume', 'rollback', 'history', 'serve', 'stop', 'synth', 'bootstrap', 'walkthrough',
   ]);
   for (const cmd of commands) {
     const r = tenant([cmd, '--help']);

@@ -174,3 +174,19 @@ test('on a terminal: live progress redrawn in place, the approve command shown; 
   expect(piped.stdout).not.toMatch(/\x1b/);
   expect(piped.stdout).toMatch(/^wave 1 {2}tenantA {2}SUCCEEDED {2}v1 → v2$/m);
 });
+
+test('a process a killed tenant started but never recorded is found and stopped (by the next deployment, or tenant stop)', async () => {
+  const stateDir = world();
+  expect(tenant(['release', 'saas-web', '--version', 'v1'], { stateDir }).code).toBe(0);
+  // What a kill -9 between starting a process and recording it leaves behind.
+  const orphan = spawn(process.execPath, [join(stateDir, 'builds', 'saas-web', 'v1', 'server.js'), '--tenant-waves-instance=tenantB'], {
+    env: { PORT: '0', TENANT_ID: 'tenantB', APP_VERSION: 'v1' }, detached: true, stdio: 'ignore',
+  });
+  orphan.unref();
+  await waitFor('the orphan to run', () => isAlive(orphan.pid) && workloadProcesses(stateDir).has(orphan.pid!));
+  expect(tenant(['release', 'saas-web', '--version', 'v2'], { stateDir }).code).toBe(0);
+  await waitFor('the orphan to be stopped', () => !isAlive(orphan.pid), 5000);
+  expect(events(stateDir).filter((e) => e.action === 'stop-stray')).toEqual([expect.objectContaining({ tenantId: 'tenantB', pids: [orphan.pid] })]);
+  const serving = await withStore(stateDir, async (s) => (await s.listInstances({ service: 'saas-web' })).map((i) => i.runtime!.pid));
+  expect([...workloadProcesses(stateDir).keys()].sort()).toEqual(serving.sort());
+});

@@ -1,7 +1,8 @@
 import { DYNAMO_TABLE } from '@tenant-waves/control-plane';
-import { CfnOutput, RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, StackProps, Validations } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { WaveOrchestrator } from './construct';
 
@@ -12,8 +13,10 @@ export interface ControlPlaneStackProps extends StackProps {
   readonly deployStep?: 'cloudformation' | 'proton';
   /** Prefix of the tenant stacks (default `tw`). */
   readonly stackPrefix?: string;
-  /** Code of the task Lambdas (default: the orchestrator's bundle). */
+  /** Code of the task Lambdas (default: the orchestrator's bundle, as a CDK asset). */
   readonly code?: lambda.Code;
+  /** Or: the code's zip already in S3 (what `tenant bootstrap` uploads); no CDK asset then. */
+  readonly codeInS3?: { readonly bucketName: string; readonly key: string };
 }
 
 /**
@@ -42,16 +45,51 @@ export class ControlPlaneStack extends Stack {
         sortKey: { name: index.KeySchema[1].AttributeName, type: dynamodb.AttributeType.STRING },
       }],
     });
+    const code = props.codeInS3
+      ? lambda.Code.fromBucket(s3.Bucket.fromBucketName(this, 'CodeBucket', props.codeInS3.bucketName), props.codeInS3.key)
+      : props.code;
     const orchestrators: Record<string, WaveOrchestrator> = {};
     for (const service of props.services) {
       orchestrators[service] = new WaveOrchestrator(this, `Orchestrator-${service}`, {
         serviceName: service,
         deployStep: props.deployStep === 'proton' ? { kind: 'proton' } : { kind: 'cloudformation', stackPrefix: props.stackPrefix ?? 'tw' },
         registry: this.table,
-        code: props.code,
+        code,
       });
     }
     this.orchestrators = orchestrators;
     new CfnOutput(this, 'RegistryTableName', { value: this.table.tableName, description: 'tenant-waves:registry-table' });
+  }
+}
+
+/**
+ * What `tenant bootstrap` deploys first: the bucket the control plane's own artifacts go to
+ * (the task Lambdas' code, the control-plane template), private, encrypted, SSL only,
+ * versioned, with access logs in a second bucket.
+ */
+export class ControlPlaneAssetsStack extends Stack {
+  public readonly bucket: s3.Bucket;
+
+  constructor(scope: Construct, id: string, props: StackProps = {}) {
+    super(scope, id, props);
+    const logs = new s3.Bucket(this, 'AccessLogs', {
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
+      lifecycleRules: [{ expiration: Duration.days(365) }],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(logs).acknowledge({ id: 'AwsSolutions-S1', reason: 'This is the access-log bucket of the assets bucket; logging it into itself would loop.' });
+    this.bucket = new s3.Bucket(this, 'Assets', {
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      versioned: true,
+      serverAccessLogsBucket: logs,
+      serverAccessLogsPrefix: 'assets/',
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    new CfnOutput(this, 'AssetsBucketName', { value: this.bucket.bucketName, description: 'tenant-waves:assets-bucket' });
   }
 }

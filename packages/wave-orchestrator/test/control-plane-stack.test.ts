@@ -2,7 +2,7 @@ import validator from 'asl-validator';
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { ControlPlaneStack } from '../src';
+import { ControlPlaneAssetsStack, ControlPlaneStack } from '../src';
 
 // The AWS backend's control-plane stack, synthesised offline: the registry table, one
 // orchestrator per service wired to it, cdk-nag clean, a valid state machine inside.
@@ -44,4 +44,13 @@ test('each state machine inside passes asl-validator (references replaced by ARN
     expect(errors).toEqual([]);
     expect(isValid).toBe(true);
   }
+});
+
+test('the assets stack (tenant bootstrap\'s first step): a private, encrypted, versioned, logged bucket; cdk-nag clean', () => {
+  const assets = new ControlPlaneAssetsStack(new App(), 'TenantWavesAssets');
+  const t = Template.fromStack(assets);
+  t.hasResourceProperties('AWS::S3::Bucket', { VersioningConfiguration: { Status: 'Enabled' }, LoggingConfiguration: Match.anyValue() });
+  t.hasOutput('AssetsBucketName', { Description: 'tenant-waves:assets-bucket' });
+  const report = new AwsSolutionsChecks().validateScope(assets);
+  expect(report.violations.flatMap((v) => v.violatingResources.map((r) => `${v.ruleName}: ${r.constructPath}`))).toEqual([]);
 });

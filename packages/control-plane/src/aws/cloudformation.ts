@@ -54,6 +54,16 @@ const isFailed = (status: string | undefined) => Boolean(status && (/FAILED$/.te
  * reached through an assumed role.
  */
 export class CloudFormationProvider implements Provider {
+  /** A provider for the control plane's own stacks only (`deployStack`): it has no registry to use. */
+  static stacksOnly(options: CloudFormationProviderOptions = {}): CloudFormationProvider {
+    const noRegistry = new Proxy({}, {
+      get: (_t, method) => () => {
+        throw new Error(`this CloudFormation provider deploys control-plane stacks only; it has no registry (${String(method)})`);
+      },
+    }) as Registry;
+    return new CloudFormationProvider(noRegistry, options);
+  }
+
   private readonly prefix: string;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly pollMs: number;
@@ -115,6 +125,20 @@ export class CloudFormationProvider implements Provider {
     const { stack } = await this.instanceState(service, tenantId);
     const ok = stack && !isFailed(stack.StackStatus) && !isInProgress(stack.StackStatus);
     return { state: ok ? 'RUNNING' : 'STOPPED', version: inst.version, endpoint: stack?.Outputs?.find((o) => /Url$|Endpoint$/.test(o.OutputKey ?? ''))?.OutputValue };
+  }
+
+  /**
+   * Creates or updates any stack of the control plane itself (`tenant bootstrap`): from a
+   * template, or from a template already uploaded to S3 (`templateUrl`, for templates over
+   * CloudFormation's 51,200-byte body limit). Returns its outputs by key.
+   */
+  async deployStack(name: string, source: { template?: Readonly<Record<string, unknown>>; templateUrl?: string }, tags: Record<string, string> = {}) {
+    const client = await this.client(undefined, undefined);
+    const stack = await this.apply(client, name, source.templateUrl ? { url: source.templateUrl } : source.template!, [], tags);
+    return {
+      stackId: stack.StackId ?? name,
+      outputs: Object.fromEntries((stack.Outputs ?? []).map((o) => [o.OutputKey ?? '', o.OutputValue ?? ''])),
+    };
   }
 
   // ---- deployments ----
@@ -225,7 +249,8 @@ export class CloudFormationProvider implements Provider {
 
   /** Creates or updates a stack through a change set and waits for it; an empty change set is a no-op. */
   private async apply(
-    client: CloudFormationClient, name: string, template: Readonly<Record<string, unknown>>, params: Parameter[], tags: Record<string, string>,
+    client: CloudFormationClient, name: string, template: Readonly<Record<string, unknown>> | { url: string },
+    params: Parameter[], tags: Record<string, string>,
   ): Promise<Stack> {
     const existing = await this.describe(client, name);
     const type = existing && existing.StackStatus !== 'REVIEW_IN_PROGRESS' ? 'UPDATE' : 'CREATE';
@@ -237,7 +262,8 @@ export class CloudFormationProvider implements Provider {
 
   /** Creates, waits for and executes a change set; false when it has no changes (deleted). */
   private async startChangeSet(
-    client: CloudFormationClient, name: string, template: Readonly<Record<string, unknown>> | undefined, params: Parameter[],
+    client: CloudFormationClient, name: string, template: Readonly<Record<string, unknown>> | { url: string } | undefined,
+    params: Parameter[],
     type: 'CREATE' | 'UPDATE', tags: Record<string, string> = {},
   ): Promise<boolean> {
     const { CreateChangeSetCommand, DescribeChangeSetCommand, ExecuteChangeSetCommand, DeleteChangeSetCommand } = await this.sdk();
@@ -246,7 +272,8 @@ export class CloudFormationProvider implements Provider {
       StackName: name,
       ChangeSetName: changeSetName,
       ChangeSetType: type,
-      ...(template ? { TemplateBody: JSON.stringify(template) } : { UsePreviousTemplate: true }),
+      ...(template === undefined ? { UsePreviousTemplate: true } : 'url' in template && typeof template.url === 'string'
+        ? { TemplateURL: template.url } : { TemplateBody: JSON.stringify(template) }),
       Parameters: params,
       Capabilities: ['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM'],
       Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),

@@ -1,4 +1,4 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname } from 'node:path';
@@ -49,11 +49,12 @@ export async function stopProcess(pid: number | undefined, graceMs = 2000): Prom
  * it, as a container outlives `aws ecs update-service`), with only the environment it needs
  * and its output appended to `logFile`.
  */
-export function startProcess(script: string, env: Readonly<Record<string, string>>, logFile: string): ChildProcess {
+export function startProcess(script: string, env: Readonly<Record<string, string>>, logFile: string, marker?: string): ChildProcess {
   mkdirSync(dirname(logFile), { recursive: true, mode: 0o700 });
   const fd = openSync(logFile, 'a', 0o600);
   try {
-    const child = spawn(process.execPath, [script], {
+    // The marker argument (ignored by the workload) lets a later `tenant` find the process in `ps`.
+    const child = spawn(process.execPath, marker ? [script, marker] : [script], {
       cwd: dirname(script),
       env: { PATH: process.env.PATH ?? '/usr/bin:/bin', NODE_ENV: 'production', ...env },
       detached: true,
@@ -123,4 +124,21 @@ export async function waitHealthy(proc: ChildProcess | number, url: string, expe
   } finally {
     child?.off('exit', onExit);
   }
+}
+
+/** Live processes whose command line contains every one of `parts` and ends with `last` (POSIX `ps`). */
+export function findProcesses(parts: readonly string[], last = ''): number[] {
+  let out: string;
+  try {
+    out = execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  } catch {
+    return [];
+  }
+  const pids: number[] = [];
+  for (const line of out.split('\n')) {
+    const m = /^\s*(\d+)\s+(.*)$/.exec(line);
+    const args = m?.[2].trimEnd() ?? '';
+    if (m && Number(m[1]) !== process.pid && parts.every((p) => args.includes(p)) && args.endsWith(last)) pids.push(Number(m[1]));
+  }
+  return pids;
 }

@@ -4,7 +4,7 @@ import { DeploymentProgress, InstanceRef, InstanceStatusView, Provider } from '.
 import { InstanceRecord, InstanceRuntime, Registry, ServiceRecord } from '../registry';
 import { BuildStore, ENTRY_POINTS, WorkloadKind } from './builds';
 import { LAMBDA_HOST_FILE } from './lambda-host';
-import { checkHealth, freePort, isAlive, startProcess, stopProcess, waitHealthy } from './processes';
+import { checkHealth, findProcesses, freePort, isAlive, startProcess, stopProcess, waitHealthy } from './processes';
 
 /** The workload a service template runs: Fargate services run a web server, serverless ones a handler. */
 export function workloadKind(template: ServiceRecord['template']): WorkloadKind {
@@ -125,6 +125,7 @@ export class LocalProvider implements Provider {
     if (!inst) return false;
     const pids = [inst.runtime?.pid, inst.pending?.pid].filter((p) => isAlive(p));
     await Promise.all(pids.map((p) => stopProcess(p)));
+    pids.push(...(await this.stopStrays(service, tenantId, [])));
     await this.registry.write({ putInstance: { ...inst, runtime: undefined, pending: undefined, updatedAt: now() } });
     if (pids.length) this.event({ action: 'stop', service, tenantId, version: inst.version, pids });
     return pids.length > 0;
@@ -153,6 +154,8 @@ export class LocalProvider implements Provider {
       this.event({ action: 'adopt', service, tenantId, version: target, pid: pending.pid, port: pending.port });
       healthy = await waitHealthy(pending.pid!, pending.url!, target, this.healthTimeoutMs);
     } else {
+      // A process a killed `tenant` started but never recorded (it died between the two) is stopped first.
+      await this.stopStrays(service, tenantId, [inst.runtime?.pid]);
       const port = await freePort();
       const script = join(build.dir, kind === 'web' ? ENTRY_POINTS.web : LAMBDA_HOST_FILE);
       const child = startProcess(script, {
@@ -162,7 +165,7 @@ export class LocalProvider implements Provider {
         PORT: String(port),
         HOST: '127.0.0.1',
         AWS_LAMBDA_FUNCTION_NAME: `${service}-${tenantId}`,
-      }, this.logFile(service, tenantId));
+      }, this.logFile(service, tenantId), this.marker(tenantId));
       pending = { version: target, pid: child.pid, port, url: `http://127.0.0.1:${port}`, startedAt: now() };
       inst = await this.save({ ...inst, pending });
       this.event({ action: 'start', service, tenantId, version: target, pid: child.pid, port });
@@ -190,6 +193,18 @@ export class LocalProvider implements Provider {
     if (old && old.pid !== pending.pid) await stopProcess(old.pid);
     this.event({ action, service, tenantId, from: inst.version, to: target, result: 'DONE', pid: pending.pid, port: pending.port });
     return { state: 'DONE' };
+  }
+
+  private marker(tenantId: string): string {
+    return `--tenant-waves-instance=${tenantId}`;
+  }
+
+  /** Stops this instance's processes that the registry does not know (keeping `keep`); returns their pids. */
+  private async stopStrays(service: string, tenantId: string, keep: (number | undefined)[]): Promise<number[]> {
+    const strays = findProcesses([join(this.builds.dir(service, ''), '/')], ` ${this.marker(tenantId)}`).filter((p) => !keep.includes(p));
+    await Promise.all(strays.map((p) => stopProcess(p)));
+    if (strays.length) this.event({ action: 'stop-stray', service, tenantId, pids: strays });
+    return strays;
   }
 
   private async save(inst: InstanceRecord): Promise<InstanceRecord> {

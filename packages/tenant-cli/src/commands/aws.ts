@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseServiceName, UserError } from '@tenant-waves/control-plane';
-import { Command, flag, positionals, str } from '../command';
+import { Command, flag, Parsed, positionals, str } from '../command';
 import { printJson, table } from '../output';
 
 /** The orchestrator's Lambda bundle, which the stack deploys as the task functions' code. */
@@ -23,6 +23,21 @@ export function parseBackend(value: string | undefined, allowed: readonly string
   if (!allowed.includes(backend)) throw new UserError('E_BACKEND', `--backend must be ${allowed.join(' or ')}, got ${JSON.stringify(backend)}`);
   return backend;
 }
+
+/** The control-plane stack's options, shared by synth and bootstrap. */
+function stackOptions(args: Parsed) {
+  const services = ((args.values.service as string[] | undefined) ?? ['saas-web', 'saas-lambda']).map((s) => parseServiceName(s));
+  if (new Set(services).size !== services.length) throw new UserError('E_OPTION', `--service names a service twice: ${services.join(', ')}`);
+  const step = str(args, 'deploy-step') ?? 'cloudformation';
+  if (step !== 'cloudformation' && step !== 'proton') throw new UserError('E_OPTION', `--deploy-step must be cloudformation or proton, got ${JSON.stringify(step)}`);
+  const prefix = str(args, 'stack-prefix') ?? 'tw';
+  if (!/^[a-z][a-z0-9-]{0,15}$/.test(prefix)) {
+    throw new UserError('E_OPTION', `--stack-prefix must be lower-case letters, digits and "-", starting with a letter (at most 16), got ${JSON.stringify(prefix)}`);
+  }
+  return { services, step: step as 'cloudformation' | 'proton', prefix };
+}
+
+const STACK_OPTIONS = { 'service': { type: 'string', multiple: true }, 'deploy-step': { type: 'string' }, 'stack-prefix': { type: 'string' } } as const;
 
 export const synthCommand: Command = {
   name: 'synth',
@@ -56,12 +71,7 @@ Example:
     parseBackend(str(args, 'backend'), ['aws']);
     const out = str(args, 'out');
     if (!out) throw new UserError('E_USAGE', `missing --out DIR\nUsage: ${this.usage}`);
-    const services = ((args.values.service as string[] | undefined) ?? ['saas-web', 'saas-lambda']).map((s) => parseServiceName(s));
-    if (new Set(services).size !== services.length) throw new UserError('E_OPTION', `--service names a service twice: ${services.join(', ')}`);
-    const step = str(args, 'deploy-step') ?? 'cloudformation';
-    if (step !== 'cloudformation' && step !== 'proton') throw new UserError('E_OPTION', `--deploy-step must be cloudformation or proton, got ${JSON.stringify(step)}`);
-    const prefix = str(args, 'stack-prefix') ?? 'tw';
-    if (!/^[a-z][a-z0-9-]{0,15}$/.test(prefix)) throw new UserError('E_OPTION', `--stack-prefix must be lower-case letters, digits and "-", starting with a letter (at most 16), got ${JSON.stringify(prefix)}`);
+    const { services, step, prefix } = stackOptions(args);
     const code = lambdaBundle();
 
     const outdir = resolve(io.cwd, out);
@@ -96,5 +106,78 @@ Example:
       ], '  '));
     }
     return 0;
+  },
+};
+
+export const bootstrapCommand: Command = {
+  name: 'bootstrap',
+  summary: 'Deploy the AWS backend\'s control plane into the account of your AWS credentials',
+  usage: 'tenant bootstrap --backend aws [--service NAME]... [--deploy-step cloudformation|proton] [--stack-prefix P]',
+  help: `Deploys, through the CloudFormation provider (change sets; a second run with nothing new
+changes nothing):
+  1. the assets stack <stack>-assets: a private, encrypted, versioned S3 bucket (access-logged);
+  2. the task Lambdas' code, zipped, to s3://<bucket>/lambda/<sha256>.zip;
+  3. the control-plane template to s3://<bucket>/templates/<sha256>.json;
+  4. the control-plane stack <stack>: the registry table and one orchestrator per service.
+<stack> is $TENANT_WAVES_STACK (default TenantWaves). Credentials and region come from the AWS
+SDK's standard chain; nothing secret is printed. Options as for tenant synth.
+
+Example:
+  AWS_PROFILE=saas-prod tenant bootstrap --backend aws --service saas-web --service saas-lambda`,
+  options: { ...STACK_OPTIONS },
+  backends: ['aws'],
+  async run(args, io) {
+    positionals(this, args, []);
+    if (str(args, 'backend') !== 'aws' && io.env.TENANT_BACKEND !== 'aws') {
+      throw new UserError('E_USAGE', `bootstrap deploys the AWS backend: add --backend aws\nUsage: ${this.usage}`);
+    }
+    const { services, step, prefix } = stackOptions(args);
+    const code = lambdaBundle();
+    const stackName = io.env.TENANT_WAVES_STACK || 'TenantWaves';
+    const say = (line: string) => (flag(args, 'json') ? io.err : io.out)(line + '\n');
+    const { createHash } = await import('node:crypto');
+    const { App, DefaultStackSynthesizer } = await import('aws-cdk-lib');
+    const { S3Client, PutObjectCommand } = await import('@aws-sdk/client-s3');
+    const { CloudFormationProvider } = await import('@tenant-waves/control-plane');
+    const { ControlPlaneAssetsStack, ControlPlaneStack } = await import('@tenant-waves/wave-orchestrator');
+    const { zipDirectory } = await import('../zip');
+    const cfn = CloudFormationProvider.stacksOnly();
+    const s3 = new S3Client({});
+    const sha = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
+    // Templates without the CDK bootstrap's version check: this deploys without `cdk bootstrap`.
+    const synthesizer = () => new DefaultStackSynthesizer({ generateBootstrapVersionRule: false });
+    try {
+      say(`Step 1/4  assets bucket: stack ${stackName}-assets`);
+      const assetsApp = new App();
+      const assetsStack = new ControlPlaneAssetsStack(assetsApp, `${stackName}-assets`, { synthesizer: synthesizer() });
+      const assets = await cfn.deployStack(assetsStack.stackName, { template: assetsApp.synth().getStackByName(assetsStack.stackName).template }, { 'tenant-waves': 'assets' });
+      const bucket = assets.outputs.AssetsBucketName;
+      if (!bucket) throw new Error(`stack ${stackName}-assets has no AssetsBucketName output`);
+
+      const zip = zipDirectory(code);
+      const codeKey = `lambda/${sha(zip)}.zip`;
+      say(`Step 2/4  task Lambdas' code (${Math.round(zip.length / 1024)} KiB) → s3://${bucket}/${codeKey}`);
+      await s3.send(new PutObjectCommand({ Bucket: bucket, Key: codeKey, Body: zip, ContentType: 'application/zip' }));
+
+      // The code is in the assets bucket; the template references it by name and key.
+      const app = new App();
+      const stack = new ControlPlaneStack(app, stackName, {
+        services, deployStep: step, stackPrefix: prefix, codeInS3: { bucketName: bucket, key: codeKey }, synthesizer: synthesizer(),
+      });
+      const template = JSON.stringify(app.synth().getStackByName(stack.stackName).template);
+      const templateKey = `templates/${sha(template)}.json`;
+      say(`Step 3/4  control-plane template (${Math.round(template.length / 1024)} KiB) → s3://${bucket}/${templateKey}`);
+      await s3.send(new PutObjectCommand({ Bucket: bucket, Key: templateKey, Body: template, ContentType: 'application/json' }));
+
+      say(`Step 4/4  control-plane stack ${stackName} (${services.join(', ')})`);
+      const region = await s3.config.region();
+      const deployed = await cfn.deployStack(stackName, { templateUrl: `https://${bucket}.s3.${region}.amazonaws.com/${templateKey}` }, { 'tenant-waves': 'control-plane' });
+      const summary = { stack: stackName, stackId: deployed.stackId, assetsBucket: bucket, code: `s3://${bucket}/${codeKey}`, services, outputs: deployed.outputs };
+      if (flag(args, 'json')) printJson(io, summary);
+      else io.out(`Done: ${stackName} is deployed. Use it with --backend aws (or TENANT_BACKEND=aws).\n`);
+      return 0;
+    } finally {
+      s3.destroy();
+    }
   },
 };

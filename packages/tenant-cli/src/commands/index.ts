@@ -1,5 +1,5 @@
 import { Command } from '../command';
-import { synthCommand } from './aws';
+import { bootstrapCommand, synthCommand } from './aws';
 import { releaseCommand, resumeCommand, rolloutsCommand, rolloutCommand, approveCommand, rejectCommand, rollbackCommand } from './releases';
 import { renderCommand } from './render';
 import { serveCommand, stopCommand } from './runtime';
@@ -11,5 +11,5 @@ import { walkthroughCommand } from './walkthrough';
 export const COMMANDS: readonly Command[] = [
   serviceCommand, onboardCommand, offboardCommand, listCommand, showCommand, setWaveCommand, renderCommand, planCommand,
   releaseCommand, rolloutsCommand, rolloutCommand, approveCommand, rejectCommand, resumeCommand, rollbackCommand, historyCommand,
-  serveCommand, stopCommand, synthCommand, walkthroughCommand,
+  serveCommand, stopCommand, synthCommand, bootstrapCommand, walkthroughCommand,
 ];
