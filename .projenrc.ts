@@ -312,7 +312,7 @@ const saasLambda = workspacePackage({
   dir: 'saas-lambda',
   description: 'Serverless sample SaaS workload: a tenant-aware Lambda handler.',
   version: '0.1.0',
-  devDeps: ['@types/aws-lambda@^8.10.0'],
+  devDeps: ['@types/aws-lambda@^8.10.0', 'yaml@^2.8.0'],
   testDependsOn: ['bundle'],
   bundles: [
     {

@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 
@@ -27,6 +29,31 @@ test('buildspec.yml: builds and pushes the image, writes the rollout input, and 
   expect(spec.phases.build.commands.join('\n')).toMatch(/docker build -f "\$DOCKERFILE"/);
   expect(spec.env.variables.DOCKERFILE).toBe('packages/saas-web/Dockerfile');
   expect(spec.phases.post_build.commands.join('\n')).toMatch(/docker push[\s\S]*rollout-input\.json/);
+  // The orchestrator's input: rollout id, service, the pushed image, the pipeline's rollout options.
+  expect(spec.phases.post_build.commands.join('\n')).toMatch(/\{"rolloutId":"%s","service":"%s","target":"%s","options":%s\}.*"\$ROLLOUT_ID" "\$SERVICE_NAME" "\$IMAGE" "\$\{ROLLOUT_OPTIONS:\?/);
   expect(spec.artifacts.files).toEqual(['rollout-input.json']);
   expect(JSON.stringify(spec)).not.toMatch(/AWS_SECRET|aws_secret|password [^-]/i);
+});
+
+test('buildspec.yml: its rollout-input.json is the orchestrator\'s input, valid JSON (the post-build lines run in bash)', () => {
+  const spec = parse(readFileSync(join(__dirname, '..', 'buildspec.yml'), 'utf8'));
+  const lines = [spec.phases.pre_build.commands[0], spec.phases.pre_build.commands[1], ...spec.phases.post_build.commands.filter((c: string) => !/docker|cat /.test(c))];
+  const dir = mkdtempSync(join(tmpdir(), 'buildspec-'));
+  execFileSync('bash', ['-euc', lines.join('\n')], {
+    cwd: dir,
+    env: {
+      PATH: process.env.PATH,
+      CODEBUILD_RESOLVED_SOURCE_VERSION: '0123456789abcdef',
+      ECR_REPOSITORY_URI: '111122223333.dkr.ecr.eu-west-1.amazonaws.com/tenant-waves/saas-web',
+      SERVICE_NAME: 'saas-web',
+      ROLLOUT_OPTIONS: '{"gate":"manual","bakeSeconds":300}',
+    },
+  });
+  const input = JSON.parse(readFileSync(join(dir, 'rollout-input.json'), 'utf8'));
+  expect(input).toEqual({
+    rolloutId: expect.stringMatching(/^saas-web-\d{14}-0123456789ab$/),
+    service: 'saas-web',
+    target: '111122223333.dkr.ecr.eu-west-1.amazonaws.com/tenant-waves/saas-web:0123456789ab',
+    options: { gate: 'manual', bakeSeconds: 300 },
+  });
 });

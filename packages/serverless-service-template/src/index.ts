@@ -2,3 +2,4 @@ export * from './schema';
 export * from './tiers';
 export * from './serverless-service';
 export * from './render';
+export * from './pipeline';
