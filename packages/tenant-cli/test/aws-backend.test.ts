@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/client-cloudformation';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { SendTaskSuccessCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, SendTaskSuccessCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { ChangeMessageVisibilityCommand, DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { CloudFormationProvider, DynamoStore } from '@tenant-waves/control-plane';
 import { runLocalRollout } from '@tenant-waves/wave-orchestrator';
@@ -134,6 +134,7 @@ beforeAll(async () => {
     return { executionArn: `arn:aws:states:eu-west-1:111122223333:execution:tenant-waves-saas-web:${name}` };
   });
   sfn.on(SendTaskSuccessCommand).resolves({});
+  sfn.on(DescribeExecutionCommand).resolves({ status: 'SUCCEEDED' } as any);
   // The approval queue holds the request of whichever rollout waits at a gate.
   sqs.on(ReceiveMessageCommand).callsFake(async () => {
     const waiting = (await store.listRollouts()).find((r) => r.status === 'WAITING_APPROVAL');
@@ -184,6 +185,7 @@ test('onboard → release → approve → rollout status, on the AWS backend', a
 
   const view = JSON.parse((await tenant(['rollout', rolloutId, '--json'])).stdout);
   expect(view.status).toBe('SUCCEEDED');
+  expect(view.execution).toEqual({ arn: expect.stringMatching(new RegExp(`execution:tenant-waves-saas-web:${rolloutId}$`)), status: 'SUCCEEDED' });
   expect(view.waves.map((w: any) => w.tenants.map((t: any) => `${t.tenantId}:${t.status}:${t.toVersion}`))).toEqual([
     [`tenantA:SUCCEEDED:${image}`], [`tenantB:SUCCEEDED:${image}`],
   ]);

@@ -269,8 +269,15 @@ Example:
     const { rolloutId } = positionals(this, args, ['rolloutId']);
     return withBackend(args, io, async (ctx) => {
       const view = await ctx.controlPlane.rolloutView(rolloutId!);
-      if (flag(args, 'json')) printJson(io, view);
-      else io.out(describeRollout(view).join('\n') + '\n');
+      // On AWS, Step Functions' own view of the execution too (it may have failed outside any task).
+      const arn = ctx.aws ? (await ctx.store.getExecution(view.rolloutId))?.runner : undefined;
+      const execution = ctx.aws && arn?.startsWith('arn:') ? { arn, ...(await ctx.aws.rollouts(view.service).executionStatus(arn)) } : undefined;
+      if (flag(args, 'json')) {
+        printJson(io, execution ? { ...view, execution } : view);
+      } else {
+        io.out(describeRollout(view).join('\n') + '\n');
+        if (execution) io.out(`  Step Functions: ${execution.status}${execution.error ? ` (${execution.error}: ${execution.cause ?? ''})` : ''}  ${execution.arn}\n`);
+      }
       return 0;
     });
   },
