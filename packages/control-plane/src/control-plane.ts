@@ -166,7 +166,8 @@ export class ControlPlane {
       pending.push({ tenant: t, inputs });
     }
     for (const { tenant, inputs } of pending) {
-      const rendered = await template.render(inputs, { tenantId: tenant.tenantId, service: name });
+      const envOutputs = (await this.store.getEnvironment(tenant.environment))?.outputs;
+      const rendered = await template.render(inputs, { tenantId: tenant.tenantId, service: name, parameters: environmentParameters(envOutputs) });
       const { location } = await this.provider.provisionInstance(name, tenant.tenantId, rendered);
       const current = await this.store.getInstance(name, tenant.tenantId);
       writes.push({ putInstance: { ...(current ?? {}), service: name, tenantId: tenant.tenantId, inputs, location, updatedAt: now() } });
@@ -237,21 +238,22 @@ export class ControlPlane {
         tenantId: placement === 'pool' ? envName : tenantId,
       }, { tier: req.tier });
       const rendered = await envTemplate.render(envInputs, { tenantId: String(envInputs.tenantId), service: 'environment' });
-      const { location } = await this.provider.provisionEnvironment(envName, rendered);
+      const { location, outputs } = await this.provider.provisionEnvironment(envName, rendered);
       const env: EnvironmentRecord = {
-        name: envName, tier: req.tier, placement, templateVersion: envTemplate.version, inputs: envInputs, status: 'PROVISIONED', location, updatedAt: now(),
+        name: envName, tier: req.tier, placement, templateVersion: envTemplate.version, inputs: envInputs, status: 'PROVISIONED', location, outputs, updatedAt: now(),
       };
       writes.push({ putEnvironment: env });
       notes.push(`environment ${envName} rendered (${location})`);
     } else {
       notes.push(`environment ${envName} is shared with the other ${req.tier} pool tenants`);
     }
+    const envOutputs = (writes.find((w) => 'putEnvironment' in w) as { putEnvironment: EnvironmentRecord } | undefined)?.putEnvironment.outputs ?? currentEnv?.outputs;
     const tenant: TenantRecord = { tenantId, tier: req.tier, placement, wave, environment: envName, inputs: explicit, createdAt: now() };
     writes.push({ putTenant: tenant });
     for (const svc of services) {
       const template = await loadTemplate(svc.template);
       const inputs = this.instanceInputs(template, tenant, {});
-      const rendered = await template.render(inputs, { tenantId, service: svc.name });
+      const rendered = await template.render(inputs, { tenantId, service: svc.name, parameters: environmentParameters(envOutputs) });
       const { location } = await this.provider.provisionInstance(svc.name, tenantId, rendered);
       writes.push({ putInstance: { service: svc.name, tenantId, inputs, location, updatedAt: now() } });
       notes.push(`instance ${svc.name}/${tenantId} rendered (${location})`);
@@ -499,6 +501,15 @@ function waveStatus(r: RolloutRecord, wave: number, rows: (InstanceResult | unde
   if (rows.length && rows.every((x) => x?.status === 'SUCCEEDED')) return 'SUCCEEDED';
   if (rows.some((x) => x !== undefined && x.status !== 'PENDING')) return ACTIVE.includes(r.status) ? 'RUNNING' : r.status;
   return 'PENDING';
+}
+
+/**
+ * The environment's outputs an instance takes as parameter values (VPCId, subnets, cluster, …).
+ * TenantId is the instance's own: a pool environment's is the pool's.
+ */
+function environmentParameters(outputs: Readonly<Record<string, string>> | undefined): Record<string, string> {
+  const { TenantId: _pool, ...rest } = outputs ?? {};
+  return rest;
 }
 
 /** A rollout id users can type: `<prefix>-<utc yyyymmddhhmmss>-<4 hex>`. */

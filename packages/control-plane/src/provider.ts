@@ -45,7 +45,7 @@ export interface InstanceStatusView {
  */
 export interface Provider extends DeployProvider {
   /** Creates or updates an environment from its rendered template; returns where it lives. */
-  provisionEnvironment(name: string, template: Readonly<Record<string, unknown>>): Promise<{ location: string }>;
+  provisionEnvironment(name: string, template: Readonly<Record<string, unknown>>): Promise<{ location: string; outputs?: Record<string, string> }>;
   deprovisionEnvironment(name: string): Promise<void>;
   /** Creates or updates a service instance's infrastructure from its rendered template. */
   provisionInstance(service: string, tenantId: string, template: Readonly<Record<string, unknown>>): Promise<{ location: string }>;

@@ -42,6 +42,8 @@ export interface EnvironmentRecord {
   readonly status: EnvironmentStatus;
   /** Where the backend keeps what it provisioned (local: the rendered template file). */
   readonly location?: string;
+  /** What the environment's stack output (VPCId, ECSClusterName, …): its instances' parameters. */
+  readonly outputs?: Readonly<Record<string, string>>;
   readonly updatedAt: string;
 }
 

@@ -16,7 +16,7 @@ const tenant: TenantRecord = { tenantId: 'tenantA', tier: 'premium', placement: 
 
 test('SQLite: migrates to the latest schema version, registry tables next to the ledger', async () => {
   const s = await openSqlite();
-  expect(s.schemaVersion()).toBe(3);
+  expect(s.schemaVersion()).toBe(4);
   expect(Object.keys(s.dump())).toEqual(expect.arrayContaining(['tenants', 'environments', 'services', 'instances', 'executions', 'settings', 'rollouts', 'deployments']));
 });
 

@@ -41,7 +41,8 @@ export function renderFargateService(
   const template = JSON.parse(text);
   template.Parameters.Image.Default = image;
   for (const [name, value] of Object.entries(parameters)) {
-    if (value !== undefined) template.Parameters[name].Default = value;
+    // Values for parameters this template does not have (other outputs of the environment) are ignored.
+    if (value !== undefined && template.Parameters[name]) template.Parameters[name].Default = value;
   }
   return template;
 }

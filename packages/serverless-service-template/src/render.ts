@@ -39,7 +39,8 @@ export function renderServerlessService(
   template.Parameters.ArtifactBucket.Default = inputs.lambda_artifact_bucket;
   template.Parameters.ArtifactKey.Default = inputs.lambda_artifact_key;
   for (const [name, value] of Object.entries(parameters)) {
-    if (value !== undefined) template.Parameters[name].Default = value;
+    // Values for parameters this template does not have (other outputs of the environment) are ignored.
+    if (value !== undefined && template.Parameters[name]) template.Parameters[name].Default = value;
   }
   return template;
 }

@@ -163,6 +163,9 @@ test('onboard → release → approve → rollout status, on the AWS backend', a
   expect((await tenant(['onboard', 'tenantB', '--tier', 'standard', '--wave', '2'])).code).toBe(0);
   // Onboarding created the environment and instance stacks, through change sets.
   expect([...stacks.keys()].sort()).toEqual(['tw-env-tenantA-env', 'tw-env-tenantB-env', 'tw-saas-web-tenantA', 'tw-saas-web-tenantB']);
+  // The environment's outputs are read back into the registry and become its instances' parameters.
+  expect((await store.getEnvironment('tenantA-env'))!.outputs).toMatchObject({ VPCId: 'vpcid-value', ECSClusterName: 'ecsclustername-value' });
+  expect(stacks.get('tw-saas-web-tenantA')!.parameters).toMatchObject({ TenantId: 'tenantA', VPCId: 'vpcid-value', ECSClusterName: 'ecsclustername-value' });
   expect((await tenant(['plan', 'saas-web', '--json'])).stdout).toContain('"tenants": [\n        "tenantB"');
 
   const image = '111122223333.dkr.ecr.eu-west-1.amazonaws.com/saas-web:v2';

@@ -96,7 +96,8 @@ export class CloudFormationProvider implements Provider {
     const tenant = (await this.registry.listTenants()).find((t) => t.environment === name);
     const client = await this.client(tenant?.target, tenant?.tenantId);
     const stack = await this.apply(client, this.environmentStack(name), template, [], { environment: name });
-    return { location: stack.StackId ?? this.environmentStack(name) };
+    const outputs = Object.fromEntries((stack.Outputs ?? []).map((o) => [o.OutputKey ?? '', o.OutputValue ?? '']));
+    return { location: stack.StackId ?? this.environmentStack(name), outputs };
   }
 
   async deprovisionEnvironment(name: string) {

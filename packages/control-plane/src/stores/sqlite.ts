@@ -116,6 +116,11 @@ export const MIGRATIONS: readonly { readonly version: number; readonly descripti
     description: 'tenants: the AWS account and region of a cross-account tenant',
     sql: 'ALTER TABLE tenants ADD COLUMN target TEXT;',
   },
+  {
+    version: 4,
+    description: 'environments: the outputs of their stacks',
+    sql: 'ALTER TABLE environments ADD COLUMN outputs TEXT;',
+  },
 ];
 
 interface RolloutRow {
@@ -171,6 +176,7 @@ function toEnvironment(r: Row): EnvironmentRecord {
     status: r.status,
     location: opt(r.location),
     updatedAt: r.updated_at,
+    ...(r.outputs ? { outputs: JSON.parse(r.outputs) } : {}),
   };
 }
 function toService(r: Row): ServiceRecord {
@@ -483,6 +489,7 @@ export class SqliteStore implements RolloutStore, Registry {
         status: e.status,
         location: e.location ?? null,
         updated_at: e.updatedAt,
+        outputs: json(e.outputs),
       });
     } else if ('deleteEnvironment' in w) {
       this.db.prepare('DELETE FROM environments WHERE name = ?').run(w.deleteEnvironment);
