@@ -281,7 +281,7 @@ const waveOrchestrator = workspacePackage({
   description:
     'The wave rollout state machine (CDK construct), its task handlers and the local runner.',
   version: '0.1.0',
-  uses: [controlPlane],
+  uses: [controlPlane, fargateTemplate, serverlessTemplate],
   // aws-local-stepfunctions needs Node 22's Promise.withResolvers: see src/node-compat.ts.
   deps: [
     'aws-local-stepfunctions@^3', 'aws-cdk-lib@^2.260.0', 'constructs@^10.5.1',
@@ -332,6 +332,8 @@ const tenantCli = workspacePackage({
     '@aws-sdk/client-s3@^3'],
   devDeps: ['aws-sdk-client-mock@^4', 'dynalite@^4'],
   bin: { tenant: 'bin/tenant.js' },
+  // Its tests start real processes and rollouts; on a busy 2-core machine a few take tens of seconds.
+  testTimeout: 120_000,
   // Its tests drive the real `tenant` binary (this package's bundle), which runs the
   // workloads' bundles on the local backend.
   testDependsOn: ['bundle', '^bundle'],

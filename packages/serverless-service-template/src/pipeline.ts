@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { CfnResource, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import * as actions from 'aws-cdk-lib/aws-codepipeline-actions';
@@ -24,6 +24,10 @@ export interface ServerlessServicePipelineProps {
   readonly buildspecFile?: string;
   /** The service's wave orchestrator (the control-plane stack's state machine for this service). */
   readonly stateMachineArn: string;
+  /** Its name, when `stateMachineArn` is not a literal (a reference within the same stack). */
+  readonly stateMachineName?: string;
+  /** The orchestrator itself, when it is in the same stack (then `stateMachineArn` is its ARN token). */
+  readonly stateMachine?: sfn.IStateMachine;
   /** Rollout options for every release the pipeline starts (the orchestrator's RolloutOptions, as JSON). */
   readonly rolloutOptions: Readonly<Record<string, unknown>>;
 }
@@ -99,7 +103,7 @@ export class ServerlessServicePipeline extends Construct {
 
     const source = new codepipeline.Artifact('Source');
     const built = new codepipeline.Artifact('RolloutInput');
-    const stateMachine = sfn.StateMachine.fromStateMachineArn(this, 'Orchestrator', props.stateMachineArn);
+    const stateMachine = props.stateMachine ?? sfn.StateMachine.fromStateMachineArn(this, 'Orchestrator', props.stateMachineArn);
     const [owner, repo] = props.repository.split('/');
     this.pipeline = new codepipeline.Pipeline(this, 'Pipeline', {
       pipelineName: `tenant-waves-${props.serviceName}`,
@@ -124,10 +128,17 @@ export class ServerlessServicePipeline extends Construct {
     });
     // The grants CDK generates: the artifact bucket's objects and the key, read by the actions' roles;
     // the release action describes the executions it started.
-    const machine = props.stateMachineArn.split(':').pop();
+    let executions = `${props.stateMachineArn.replace(':stateMachine:', ':execution:')}:*`;
+    if (props.stateMachine && Token.isUnresolved(props.stateMachineArn)) {
+      // The action's grant splits the ARN reference apart; cdk-nag names the resource as it is written.
+      const ref = stack.getLogicalId(props.stateMachine.node.defaultChild as CfnResource);
+      const part = (n: number) => JSON.stringify({ 'Fn::Select': [n, { 'Fn::Split': [':', { Ref: ref }] }] });
+      executions = `arn:${part(1)}:states:${part(3)}:${part(4)}:execution:${part(6)}:*`;
+    } else if (Token.isUnresolved(props.stateMachineArn)) {
+      executions = `arn:<AWS::Partition>:states:${region}:${account}:execution:${props.stateMachineName ?? props.serviceName}:*`;
+    }
     acknowledge(this, {
-      [`AwsSolutions-IAM5[Resource::${props.stateMachineArn.replace(':stateMachine:', ':execution:').replace(/:[^:]+$/, `:${machine}`)}:*]`]:
-        'The release action follows the executions it starts on this service\'s own state machine.',
+      [`AwsSolutions-IAM5[Resource::${executions}]`]: 'The release action follows the executions it starts on this service\'s own state machine.',
       'AwsSolutions-IAM5[Action::s3:GetObject*]': 'CodePipeline\'s actions read and write this pipeline\'s own artifact bucket only.',
       'AwsSolutions-IAM5[Action::s3:GetBucket*]': 'CodePipeline\'s actions read and write this pipeline\'s own artifact bucket only.',
       'AwsSolutions-IAM5[Action::s3:List*]': 'CodePipeline\'s actions read and write this pipeline\'s own artifact bucket only.',

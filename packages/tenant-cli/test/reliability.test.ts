@@ -3,10 +3,11 @@ import { copyFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { isAlive } from '@tenant-waves/control-plane';
 import {
-  BIN, events, exited, seedWorld, snapshot, stopAll, tempDir, tenant, tenantBackground, tenantJson, waitFor, withStore, workloadProcesses,
+  BIN, buildSeed, events, exited, seedWorld, snapshot, stopAll, tempDir, tenant, tenantBackground, tenantJson, waitFor, withStore, workloadProcesses,
 } from './support';
 
 const worlds: string[] = [];
+beforeAll(buildSeed);
 afterAll(() => worlds.forEach(stopAll));
 function world(): string {
   const dir = seedWorld();

@@ -47,7 +47,7 @@ export function exited(child: ChildProcess): Promise<number | null> {
 }
 
 type Maybe<T> = T | undefined | false;
-export async function waitFor<T>(what: string, fn: () => Maybe<T> | Promise<Maybe<T>>, timeoutMs = 20_000, everyMs = 20): Promise<T> {
+export async function waitFor<T>(what: string, fn: () => Maybe<T> | Promise<Maybe<T>>, timeoutMs = 60_000, everyMs = 20): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await fn();
@@ -92,7 +92,8 @@ export function tempDir(prefix: string): string {
  * (basic, pool, wave 2). Nothing deployed, no process running.
  */
 let seeded: string | undefined;
-export function seedWorld(): string {
+/** Builds the seed world once (call it from beforeAll: it takes a few seconds). */
+export function buildSeed(): void {
   if (!seeded) {
     seeded = tempDir('seed');
     for (const argv of [
@@ -106,8 +107,12 @@ export function seedWorld(): string {
       if (r.code !== 0) throw new Error(`seed: tenant ${argv.join(' ')} exited ${r.code}: ${r.stderr}`);
     }
   }
+}
+
+export function seedWorld(): string {
+  buildSeed();
   const copy = tempDir('world');
-  cpSync(seeded, copy, { recursive: true });
+  cpSync(seeded!, copy, { recursive: true });
   return copy;
 }
 

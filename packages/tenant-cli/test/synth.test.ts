@@ -20,6 +20,22 @@ test('tenant synth --backend aws --out DIR: the registry table and one orchestra
   expect(existsSync(join(out, lambda.source.path, 'index.js'))).toBe(true);
 });
 
+test('tenant synth with service pipelines', () => {
+  const out = tempDir('synth');
+  const r = tenant(['synth', '--backend', 'aws', '--out', out, '--json', '--connection', 'arn:aws:codeconnections:eu-west-1:111122223333:connection/x',
+    '--pipeline', 'saas-web=fargate-service:example/saas-app@release', '--pipeline', 'saas-lambda=serverless-service:example/saas-app']);
+  expect(r.stderr).toBe('');
+  expect(JSON.parse(r.stdout)).toMatchObject({ pipelines: 2 });
+  const template = JSON.parse(readFileSync(join(out, 'TenantWaves.template.json'), 'utf8'));
+  const sources = Object.values<any>(template.Resources).filter((x) => x.Type === 'AWS::CodePipeline::Pipeline')
+    .map((p) => p.Properties.Stages[0].Actions[0].Configuration).map((c) => `${c.FullRepositoryId}@${c.BranchName}`);
+  expect(sources.sort()).toEqual(['example/saas-app@main', 'example/saas-app@release']);
+  const bad = tenant(['synth', '--backend', 'aws', '--out', out, '--pipeline', 'saas-web=fargate-service:example/saas-app']);
+  expect(bad.stderr).toMatch(/--pipeline needs --connection ARN/);
+  const unknown = tenant(['synth', '--backend', 'aws', '--out', out, '--connection', 'x', '--pipeline', 'billing=fargate-service:a/b']);
+  expect(unknown.stderr).toMatch(/--pipeline names billing, which is not one of the services/);
+});
+
 test('tenant synth: bad input is exit 2', () => {
   expect(tenant(['synth', '--out', tempDir('synth')]).stderr).toMatch(/missing --backend aws/);
   expect(tenant(['synth', '--backend', 'local', '--out', tempDir('synth')]).stderr).toMatch(/--backend must be aws, got "local"/);

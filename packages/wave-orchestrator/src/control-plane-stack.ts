@@ -1,10 +1,27 @@
 import { DYNAMO_TABLE } from '@tenant-waves/control-plane';
+import { FargateServicePipeline } from '@tenant-waves/fargate-service-template';
+import { ServerlessServicePipeline } from '@tenant-waves/serverless-service-template';
 import { CfnOutput, Duration, RemovalPolicy, Stack, StackProps, Validations } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { WaveOrchestrator } from './construct';
+import { DEFAULT_OPTIONS, RolloutOptions } from './model';
+
+/** Where a service's code comes from, for its pipeline (Proton's service pipeline, on CodePipeline). */
+export interface ServicePipelineSource {
+  readonly template: 'fargate-service' | 'serverless-service';
+  /** The CodeStar connection (AWS CodeConnections) to the repository. */
+  readonly connectionArn: string;
+  /** `owner/repository`. */
+  readonly repository: string;
+  readonly branch?: string;
+  /** The buildspec in the repository (default: the sample workload's). */
+  readonly buildspecFile?: string;
+  /** Options of the rollouts the pipeline starts (default: the orchestrator's defaults). */
+  readonly rolloutOptions?: Partial<RolloutOptions>;
+}
 
 export interface ControlPlaneStackProps extends StackProps {
   /** The services to roll out; each gets its own orchestrator, whose IAM reaches only its instances. */
@@ -17,6 +34,8 @@ export interface ControlPlaneStackProps extends StackProps {
   readonly code?: lambda.Code;
   /** Or: the code's zip already in S3 (what `tenant bootstrap` uploads); no CDK asset then. */
   readonly codeInS3?: { readonly bucketName: string; readonly key: string };
+  /** Service pipelines, by service (each of `services`): source → build → start its orchestrator. */
+  readonly pipelines?: Readonly<Record<string, ServicePipelineSource>>;
 }
 
 /**
@@ -58,6 +77,22 @@ export class ControlPlaneStack extends Stack {
       });
     }
     this.orchestrators = orchestrators;
+    for (const [service, source] of Object.entries(props.pipelines ?? {})) {
+      const orchestrator = orchestrators[service];
+      if (!orchestrator) throw new Error(`a pipeline for ${service}, which is not one of the services (${props.services.join(', ')})`);
+      const Pipeline = source.template === 'serverless-service' ? ServerlessServicePipeline : FargateServicePipeline;
+      new Pipeline(this, `Pipeline-${service}`, {
+        serviceName: service,
+        connectionArn: source.connectionArn,
+        repository: source.repository,
+        branch: source.branch,
+        buildspecFile: source.buildspecFile,
+        stateMachineArn: orchestrator.stateMachine.stateMachineArn,
+        stateMachine: orchestrator.stateMachine,
+        stateMachineName: `tenant-waves-${service}`,
+        rolloutOptions: { ...DEFAULT_OPTIONS, ...source.rolloutOptions },
+      });
+    }
     new CfnOutput(this, 'RegistryTableName', { value: this.table.tableName, description: 'tenant-waves:registry-table' });
   }
 }

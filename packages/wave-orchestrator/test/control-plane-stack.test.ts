@@ -54,3 +54,22 @@ test('the assets stack (tenant bootstrap\'s first step): a private, encrypted, v
   const report = new AwsSolutionsChecks().validateScope(assets);
   expect(report.violations.flatMap((v) => v.violatingResources.map((r) => `${v.ruleName}: ${r.constructPath}`))).toEqual([]);
 });
+
+test('with service pipelines: one per service, starting that service\'s orchestrator; cdk-nag clean', () => {
+  const withPipelines = new ControlPlaneStack(new App(), 'WithPipelines', {
+    services: ['saas-web', 'saas-lambda'],
+    env: { account: '123456789012', region: 'eu-west-1' },
+    pipelines: {
+      'saas-web': { template: 'fargate-service', connectionArn: 'arn:aws:codeconnections:eu-west-1:123456789012:connection/x', repository: 'example/saas-app' },
+      'saas-lambda': { template: 'serverless-service', connectionArn: 'arn:aws:codeconnections:eu-west-1:123456789012:connection/x', repository: 'example/saas-app', rolloutOptions: { gate: 'manual' } },
+    },
+  });
+  const t = Template.fromStack(withPipelines);
+  t.resourceCountIs('AWS::CodePipeline::Pipeline', 2);
+  const release = Object.values<any>(t.toJSON().Resources)
+    .filter((r) => r.Type === 'AWS::CodePipeline::Pipeline')
+    .map((p) => p.Properties.Stages.find((s: any) => s.Name === 'Release').Actions[0].Configuration.StateMachineArn);
+  expect(release.every((arn: any) => arn.Ref)).toBe(true); // the orchestrators of this stack
+  const report = new AwsSolutionsChecks().validateScope(withPipelines);
+  expect(report.violations.flatMap((v) => v.violatingResources.map((r) => `${v.ruleName}: ${r.constructPath}`))).toEqual([]);
+});

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseServiceName, UserError } from '@tenant-waves/control-plane';
+import type { ServicePipelineSource } from '@tenant-waves/wave-orchestrator';
 import { Command, flag, Parsed, positionals, str } from '../command';
 import { printJson, table } from '../output';
 
@@ -34,15 +35,32 @@ function stackOptions(args: Parsed) {
   if (!/^[a-z][a-z0-9-]{0,15}$/.test(prefix)) {
     throw new UserError('E_OPTION', `--stack-prefix must be lower-case letters, digits and "-", starting with a letter (at most 16), got ${JSON.stringify(prefix)}`);
   }
-  return { services, step: step as 'cloudformation' | 'proton', prefix };
+  // --pipeline SERVICE=TEMPLATE:OWNER/REPO[@BRANCH], with --connection ARN (CodeStar connection).
+  const pipelines: Record<string, ServicePipelineSource> = {};
+  const specs = (args.values.pipeline as string[] | undefined) ?? [];
+  const connectionArn = str(args, 'connection');
+  if (specs.length && !connectionArn) throw new UserError('E_USAGE', '--pipeline needs --connection ARN (the CodeStar connection to the repository)');
+  for (const spec of specs) {
+    const m = /^([a-z][a-z0-9-]*)=(fargate-service|serverless-service):([\w.-]+\/[\w.-]+)(?:@([\w./-]+))?$/.exec(spec);
+    if (!m) throw new UserError('E_OPTION', `--pipeline ${JSON.stringify(spec)}: write SERVICE=TEMPLATE:OWNER/REPO[@BRANCH], e.g. saas-web=fargate-service:example/saas-app@main`);
+    if (!services.includes(m[1])) throw new UserError('E_OPTION', `--pipeline names ${m[1]}, which is not one of the services (${services.join(', ')})`);
+    pipelines[m[1]] = { template: m[2] as ServicePipelineSource['template'], connectionArn: connectionArn!, repository: m[3], branch: m[4] };
+  }
+  return { services, step: step as 'cloudformation' | 'proton', prefix, pipelines };
 }
 
-const STACK_OPTIONS = { 'service': { type: 'string', multiple: true }, 'deploy-step': { type: 'string' }, 'stack-prefix': { type: 'string' } } as const;
+const STACK_OPTIONS = {
+  'service': { type: 'string', multiple: true },
+  'deploy-step': { type: 'string' },
+  'stack-prefix': { type: 'string' },
+  'pipeline': { type: 'string', multiple: true },
+  'connection': { type: 'string' },
+} as const;
 
 export const synthCommand: Command = {
   name: 'synth',
   summary: 'Write the AWS backend\'s control-plane stack as CloudFormation, offline',
-  usage: 'tenant synth --backend aws --out DIR [--service NAME]... [--deploy-step cloudformation|proton] [--stack-prefix P]',
+  usage: 'tenant synth --backend aws --out DIR [--service NAME]... [--deploy-step cloudformation|proton] [--stack-prefix P] [--pipeline S=T:O/R[@B]]... [--connection ARN]',
   help: `Synthesises the control-plane stack of the AWS backend — the registry / ledger table
 (DynamoDB), and per service the wave orchestrator: its Step Functions state machine, task
 Lambdas (nodejs22.x) and SQS approval queue — into DIR (a CDK cloud assembly: the template, the
@@ -55,23 +73,22 @@ Options:
   --service NAME         a service to roll out; repeatable (default: saas-web and saas-lambda)
   --deploy-step STEP     cloudformation (default: one stack per instance) or proton
   --stack-prefix P       prefix of the tenant stacks the orchestrators may change (default tw)
+  --pipeline S=T:O/R[@B] a service pipeline for service S (template T, repository O/R, branch B,
+                         default main): source → build (buildspec.yml) → start S's orchestrator;
+                         repeatable
+  --connection ARN       the CodeStar connection (AWS CodeConnections) the pipelines read through
 
 Example:
   tenant synth --backend aws --out cdk.out --service saas-web --service saas-lambda`,
-  options: {
-    'backend': { type: 'string' },
-    'out': { type: 'string' },
-    'service': { type: 'string', multiple: true },
-    'deploy-step': { type: 'string' },
-    'stack-prefix': { type: 'string' },
-  },
+  options: { out: { type: 'string' }, ...STACK_OPTIONS },
+
   async run(args, io) {
     positionals(this, args, []);
     if (str(args, 'backend') === undefined) throw new UserError('E_USAGE', `missing --backend aws\nUsage: ${this.usage}`);
     parseBackend(str(args, 'backend'), ['aws']);
     const out = str(args, 'out');
     if (!out) throw new UserError('E_USAGE', `missing --out DIR\nUsage: ${this.usage}`);
-    const { services, step, prefix } = stackOptions(args);
+    const { services, step, prefix, pipelines } = stackOptions(args);
     const code = lambdaBundle();
 
     const outdir = resolve(io.cwd, out);
@@ -80,7 +97,7 @@ Example:
     const { Code } = await import('aws-cdk-lib/aws-lambda');
     const { ControlPlaneStack } = await import('@tenant-waves/wave-orchestrator');
     const app = new App({ outdir });
-    const stack = new ControlPlaneStack(app, 'TenantWaves', { services, deployStep: step, stackPrefix: prefix, code: Code.fromAsset(code) });
+    const stack = new ControlPlaneStack(app, 'TenantWaves', { services, deployStep: step, stackPrefix: prefix, code: Code.fromAsset(code), pipelines });
     const assembly = app.synth();
     const artifact = assembly.getStackByName(stack.stackName);
     const templateFile = join(outdir, artifact.templateFile);
@@ -95,6 +112,7 @@ Example:
       functions: count('AWS::Lambda::Function'),
       queues: count('AWS::SQS::Queue'),
       tables: count('AWS::DynamoDB::GlobalTable'),
+      pipelines: count('AWS::CodePipeline::Pipeline'),
     };
     if (flag(args, 'json')) {
       printJson(io, summary);
@@ -112,7 +130,7 @@ Example:
 export const bootstrapCommand: Command = {
   name: 'bootstrap',
   summary: 'Deploy the AWS backend\'s control plane into the account of your AWS credentials',
-  usage: 'tenant bootstrap --backend aws [--service NAME]... [--deploy-step cloudformation|proton] [--stack-prefix P]',
+  usage: 'tenant bootstrap --backend aws [--service NAME]... [--deploy-step cloudformation|proton] [--stack-prefix P] [--pipeline S=T:O/R[@B]]... [--connection ARN]',
   help: `Deploys, through the CloudFormation provider (change sets; a second run with nothing new
 changes nothing):
   1. the assets stack <stack>-assets: a private, encrypted, versioned S3 bucket (access-logged);
@@ -123,7 +141,7 @@ changes nothing):
 SDK's standard chain; nothing secret is printed. Options as for tenant synth.
 
 Example:
-  AWS_PROFILE=saas-prod tenant bootstrap --backend aws --service saas-web --service saas-lambda`,
+  tenant bootstrap --backend aws --service saas-web --service saas-lambda`,
   options: { ...STACK_OPTIONS },
   backends: ['aws'],
   async run(args, io) {
@@ -131,7 +149,7 @@ Example:
     if (str(args, 'backend') !== 'aws' && io.env.TENANT_BACKEND !== 'aws') {
       throw new UserError('E_USAGE', `bootstrap deploys the AWS backend: add --backend aws\nUsage: ${this.usage}`);
     }
-    const { services, step, prefix } = stackOptions(args);
+    const { services, step, prefix, pipelines } = stackOptions(args);
     const code = lambdaBundle();
     const stackName = io.env.TENANT_WAVES_STACK || 'TenantWaves';
     const say = (line: string) => (flag(args, 'json') ? io.err : io.out)(line + '\n');
@@ -162,7 +180,7 @@ Example:
       // The code is in the assets bucket; the template references it by name and key.
       const app = new App();
       const stack = new ControlPlaneStack(app, stackName, {
-        services, deployStep: step, stackPrefix: prefix, codeInS3: { bucketName: bucket, key: codeKey }, synthesizer: synthesizer(),
+        services, deployStep: step, stackPrefix: prefix, codeInS3: { bucketName: bucket, key: codeKey }, synthesizer: synthesizer(), pipelines,
       });
       const template = JSON.stringify(app.synth().getStackByName(stack.stackName).template);
       const templateKey = `templates/${sha(template)}.json`;
