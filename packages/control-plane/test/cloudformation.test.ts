@@ -107,6 +107,18 @@ test('throttling: the call is retried with backoff, then succeeds', async () => 
   expect(slept).toEqual([100, 200]);
 });
 
+test('with a CloudFormation service role, change sets of this account\'s tenant stacks are made with it (RoleARN)', async () => {
+  cfn.on(DescribeStacksCommand).resolves(stack('UPDATE_COMPLETE'));
+  cfn.on(CreateChangeSetCommand).resolves({});
+  cfn.on(DescribeChangeSetCommand).resolves({ Status: 'FAILED', StatusReason: 'No updates are to be performed.' });
+  cfn.on(DeleteChangeSetCommand).resolves({});
+  const withRole = new CloudFormationProvider(store, {
+    clientFor: async () => new CloudFormationClient({ region: 'eu-west-1' }), sleep: async () => undefined, roleArn: 'arn:aws:iam::111122223333:role/tenant-stacks',
+  });
+  await withRole.provisionEnvironment('tenantA-env', TEMPLATE);
+  expect(cfn.commandCalls(CreateChangeSetCommand)[0].args[0].input.RoleARN).toBe('arn:aws:iam::111122223333:role/tenant-stacks');
+});
+
 test('a release: deploy() starts the parameter update (PENDING), looks again (PENDING), then DONE and recorded', async () => {
   cfn.on(DescribeStacksCommand)
     .resolvesOnce(stack('UPDATE_COMPLETE', 'img:1'))

@@ -42,7 +42,7 @@ export async function openAwsContext(io: Io): Promise<AwsContext> {
   // Only for DynamoDB emulators without transactions (dynalite); never set against AWS.
   const transactions = io.env.TENANT_WAVES_DYNAMODB_TRANSACTIONS === 'emulated' ? 'emulated' : 'native';
   const store = new DynamoStore(dynamo, table, { transactions });
-  const provider = new CloudFormationProvider(store, { prefix: io.env.TENANT_WAVES_STACK_PREFIX || 'tw' });
+  const provider = new CloudFormationProvider(store, { prefix: io.env.TENANT_WAVES_STACK_PREFIX || 'tw', roleArn: output('tenant-waves:stack-role') });
   const sfn = new SFNClient({});
   const sqs = new SQSClient({});
   return {

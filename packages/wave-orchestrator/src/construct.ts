@@ -29,6 +29,8 @@ export interface WaveOrchestratorProps {
   readonly approvalRetention?: Duration;
   /** The registry and rollout ledger (the DynamoDB store's table): the task Lambdas read and write it. */
   readonly registry?: dynamodb.ITableV2;
+  /** The CloudFormation service role tenant stacks are changed with; the task Lambdas may only pass it. */
+  readonly stackRole?: iam.IRole;
 }
 
 /** How cdk-nag spells an ARN of this stack in a finding id: pseudo parameters in <…>. */
@@ -78,6 +80,7 @@ export class WaveOrchestrator extends Construct {
       description: `Task Lambdas of the ${props.serviceName} wave rollout`,
     });
     this.grantDeployStep(role, props);
+    props.stackRole?.grantPassRole(role);
     if (props.registry) {
       props.registry.grantReadWriteData(role);
       acknowledge(role, {
@@ -105,6 +108,7 @@ export class WaveOrchestrator extends Construct {
           TENANT_WAVES_DEPLOY_STEP: props.deployStep.kind,
           ...(props.deployStep.kind === 'cloudformation' ? { TENANT_WAVES_STACK_PREFIX: props.deployStep.stackPrefix } : {}),
           ...(props.registry ? { TENANT_WAVES_TABLE: props.registry.tableName } : {}),
+          ...(props.stackRole ? { TENANT_WAVES_CFN_ROLE: props.stackRole.roleArn } : {}),
           ...props.environment,
         },
       });

@@ -1,8 +1,9 @@
 import { DYNAMO_TABLE } from '@tenant-waves/control-plane';
 import { FargateServicePipeline } from '@tenant-waves/fargate-service-template';
 import { ServerlessServicePipeline } from '@tenant-waves/serverless-service-template';
-import { CfnOutput, Duration, RemovalPolicy, Stack, StackProps, Validations } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, StackProps, Token, Validations } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
@@ -46,6 +47,8 @@ export interface ControlPlaneStackProps extends StackProps {
 export class ControlPlaneStack extends Stack {
   public readonly table: dynamodb.TableV2;
   public readonly orchestrators: Readonly<Record<string, WaveOrchestrator>>;
+  /** The CloudFormation service role that creates and changes the tenant stacks (CloudFormation deploy step). */
+  public readonly stackRole?: iam.Role;
 
   constructor(scope: Construct, id: string, props: ControlPlaneStackProps) {
     super(scope, id, props);
@@ -67,12 +70,14 @@ export class ControlPlaneStack extends Stack {
     const code = props.codeInS3
       ? lambda.Code.fromBucket(s3.Bucket.fromBucketName(this, 'CodeBucket', props.codeInS3.bucketName), props.codeInS3.key)
       : props.code;
+    if (props.deployStep !== 'proton') this.stackRole = this.tenantStackRole(props.stackPrefix ?? 'tw');
     const orchestrators: Record<string, WaveOrchestrator> = {};
     for (const service of props.services) {
       orchestrators[service] = new WaveOrchestrator(this, `Orchestrator-${service}`, {
         serviceName: service,
         deployStep: props.deployStep === 'proton' ? { kind: 'proton' } : { kind: 'cloudformation', stackPrefix: props.stackPrefix ?? 'tw' },
         registry: this.table,
+        stackRole: this.stackRole,
         code,
       });
     }
@@ -94,6 +99,54 @@ export class ControlPlaneStack extends Stack {
       });
     }
     new CfnOutput(this, 'RegistryTableName', { value: this.table.tableName, description: 'tenant-waves:registry-table' });
+    if (this.stackRole) new CfnOutput(this, 'TenantStackRoleArn', { value: this.stackRole.roleArn, description: 'tenant-waves:stack-role' });
+  }
+
+  /**
+   * The role CloudFormation changes tenant stacks with. Whoever deploys (the task Lambdas, the
+   * CLI) only passes it; it holds what the templates' resources need, and only CloudFormation can
+   * assume it, only for this account's stacks named `<prefix>-…`.
+   */
+  private tenantStackRole(prefix: string): iam.Role {
+    const role = new iam.Role(this, 'TenantStackRole', {
+      assumedBy: new iam.ServicePrincipal('cloudformation.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+      }),
+      description: `CloudFormation role for the tenant stacks ${prefix}-*`,
+    });
+    // The services the environment and service templates use.
+    const services = [
+      'ec2', 'ecs', 'elasticloadbalancing', 'autoscaling', 'application-autoscaling', 'servicediscovery', 'route53', 'logs', 's3', 'kms',
+      'lambda', 'apigateway', 'cloudwatch', 'ssm',
+    ];
+    role.addToPolicy(new iam.PolicyStatement({ actions: services.map((s) => `${s}:*`), resources: ['*'] }));
+    role.addToPolicy(new iam.PolicyStatement({
+      actions: ['iam:CreateRole', 'iam:DeleteRole', 'iam:GetRole', 'iam:PassRole', 'iam:PutRolePolicy', 'iam:DeleteRolePolicy', 'iam:GetRolePolicy',
+        'iam:AttachRolePolicy', 'iam:DetachRolePolicy', 'iam:TagRole', 'iam:UntagRole', 'iam:CreateServiceLinkedRole'],
+      resources: [this.formatArn({ service: 'iam', region: '', resource: 'role', resourceName: `${prefix}-*` }),
+        this.formatArn({ service: 'iam', region: '', resource: 'role', resourceName: 'aws-service-role/*' })],
+    }));
+    const reason = 'The tenant stacks\' resources (VPCs, clusters, load balancers, functions, APIs, buckets, log groups) are created by '
+      + 'CloudFormation with generated names, so no narrower ARNs exist before they do; only CloudFormation in this account can use this role.';
+    Validations.of(role).acknowledge({ id: 'AwsSolutions-IAM5[Resource::*]', reason });
+    for (const s of services) Validations.of(role).acknowledge({ id: `AwsSolutions-IAM5[Action::${s}:*]`, reason });
+    Validations.of(role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::${Token.isUnresolved(this.account) ? '<AWS::AccountId>' : this.account}:role/${prefix}-*]`,
+      reason: 'Roles of the tenant stacks (task and execution roles) only: their names start with the stack prefix.',
+    });
+    role.addToPolicy(new iam.PolicyStatement({
+      actions: ['iam:CreateInstanceProfile', 'iam:DeleteInstanceProfile', 'iam:GetInstanceProfile', 'iam:AddRoleToInstanceProfile', 'iam:RemoveRoleFromInstanceProfile'],
+      resources: [this.formatArn({ service: 'iam', region: '', resource: 'instance-profile', resourceName: `${prefix}-*` })],
+    }));
+    Validations.of(role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::${Token.isUnresolved(this.account) ? '<AWS::AccountId>' : this.account}:instance-profile/${prefix}-*]`,
+      reason: 'Instance profiles of the tenant environments\' EC2 capacity only: their names start with the stack prefix.',
+    });
+    Validations.of(role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::${Token.isUnresolved(this.account) ? '<AWS::AccountId>' : this.account}:role/aws-service-role/*]`,
+      reason: 'The service-linked roles ECS, load balancing and auto scaling create on first use.',
+    });
+    return role;
   }
 }
 

@@ -23,7 +23,7 @@ export async function depsFromEnvironment(env: NodeJS.ProcessEnv = process.env):
     const { ProtonClient } = await import('@aws-sdk/client-proton');
     return { store, provider: new ProtonProvider(store, { client: new ProtonClient({}), onNotice: (m) => console.warn(m) }) };
   }
-  return { store, provider: new CloudFormationProvider(store, { prefix: env.TENANT_WAVES_STACK_PREFIX }) };
+  return { store, provider: new CloudFormationProvider(store, { prefix: env.TENANT_WAVES_STACK_PREFIX, roleArn: env.TENANT_WAVES_CFN_ROLE }) };
 }
 
 let factory: (() => Promise<TaskDeps>) | undefined = process.env.TENANT_WAVES_TABLE ? () => depsFromEnvironment() : undefined;

@@ -31,6 +31,20 @@ test('one orchestrator per service; its Lambdas find the table and the stack pre
   }
 });
 
+test('tenant stacks are changed by a CloudFormation role the task Lambdas may only pass', () => {
+  const roles = Object.entries<any>(resources).filter(([, r]) => r.Type === 'AWS::IAM::Role'
+    && r.Properties.AssumeRolePolicyDocument.Statement.some((s: any) => s.Principal?.Service === 'cloudformation.amazonaws.com'));
+  expect(roles).toHaveLength(1);
+  const [roleId] = roles[0];
+  for (const fn of Object.values<any>(resources).filter((r) => r.Type === 'AWS::Lambda::Function')) {
+    expect(fn.Properties.Environment.Variables.TENANT_WAVES_CFN_ROLE).toEqual({ 'Fn::GetAtt': [roleId, 'Arn'] });
+  }
+  const passes = Object.values<any>(resources).filter((r) => r.Type === 'AWS::IAM::Policy')
+    .flatMap((p) => p.Properties.PolicyDocument.Statement).filter((s: any) => s.Action === 'iam:PassRole');
+  expect(passes.length).toBeGreaterThan(0);
+  for (const s of passes) expect(s.Resource).toEqual({ 'Fn::GetAtt': [roleId, 'Arn'] });
+});
+
 test('cdk-nag AwsSolutions: no unacknowledged findings', () => {
   const report = new AwsSolutionsChecks().validateScope(stack);
   expect(report.violations.flatMap((v) => v.violatingResources.map((r) => `${v.ruleName}: ${r.constructPath}`))).toEqual([]);

@@ -25,6 +25,12 @@ export interface CloudFormationProviderOptions {
   readonly maxPollMs?: number;
   /** Attempts for a throttled call (default 5), with exponential backoff. */
   readonly attempts?: number;
+  /**
+   * The CloudFormation service role tenant stacks in this account are changed with (`RoleARN`):
+   * then the provider's own credentials need only `iam:PassRole` on it, not the stacks' resources.
+   * Stacks in a tenant's own account use the role assumed there.
+   */
+  readonly roleArn?: string;
 }
 
 /** A stack operation that failed, with the stack events that explain it. */
@@ -95,7 +101,7 @@ export class CloudFormationProvider implements Provider {
   async provisionEnvironment(name: string, template: Readonly<Record<string, unknown>>) {
     const tenant = (await this.registry.listTenants()).find((t) => t.environment === name);
     const client = await this.client(tenant?.target, tenant?.tenantId);
-    const stack = await this.apply(client, this.environmentStack(name), template, [], { environment: name });
+    const stack = await this.apply(client, this.environmentStack(name), template, [], { environment: name }, this.roleFor(tenant?.target));
     const outputs = Object.fromEntries((stack.Outputs ?? []).map((o) => [o.OutputKey ?? '', o.OutputValue ?? '']));
     return { location: stack.StackId ?? this.environmentStack(name), outputs };
   }
@@ -111,7 +117,8 @@ export class CloudFormationProvider implements Provider {
     const client = await this.client(tenant?.target, tenantId);
     // An update keeps the running release: its parameter stays as it is.
     const keep = svc ? [{ ParameterKey: RELEASE_PARAMETER[svc.template], UsePreviousValue: true }] : [];
-    const stack = await this.apply(client, this.instanceStack(service, tenantId), template, keep, { tenant_id: tenantId, service });
+    const tags = { tenant_id: tenantId, service };
+    const stack = await this.apply(client, this.instanceStack(service, tenantId), template, keep, tags, this.roleFor(tenant?.target));
     return { location: stack.StackId ?? this.instanceStack(service, tenantId) };
   }
 
@@ -157,7 +164,7 @@ export class CloudFormationProvider implements Provider {
   async deploy(service: string, tenantId: string, target: string): Promise<DeploymentProgress> {
     const inst = await this.registry.getInstance(service, tenantId);
     if (!inst) return { state: 'FAILED', reason: `${service} has no instance for tenant ${tenantId}` };
-    const { client, stack, parameter, name } = await this.instanceState(service, tenantId);
+    const { client, stack, parameter, name, tenant } = await this.instanceState(service, tenantId);
     if (!stack) return { state: 'FAILED', reason: `stack ${name} does not exist; provision the instance first` };
     const value = stack.Parameters?.find((p) => p.ParameterKey === parameter)?.ParameterValue;
     const started = inst.pending?.version === target;
@@ -179,7 +186,7 @@ export class CloudFormationProvider implements Provider {
     const params: Parameter[] = (stack.Parameters ?? []).map((p) =>
       p.ParameterKey === parameter ? { ParameterKey: parameter, ParameterValue: target } : { ParameterKey: p.ParameterKey, UsePreviousValue: true },
     );
-    const changed = await this.startChangeSet(client, name, undefined, params, 'UPDATE');
+    const changed = await this.startChangeSet(client, name, undefined, params, 'UPDATE', {}, this.roleFor(tenant?.target));
     if (!changed) return { state: 'DONE' };
     await this.registry.write({ putInstance: { ...inst, pending: { version: target, startedAt: now() }, updatedAt: now() } });
     return { state: 'PENDING' };
@@ -223,7 +230,11 @@ export class CloudFormationProvider implements Provider {
     const client = await this.client(tenant?.target, tenantId);
     const name = this.instanceStack(service, tenantId);
     const parameter = svc ? RELEASE_PARAMETER[svc.template] : 'Image';
-    return { client, name, parameter, stack: await this.describe(client, name) };
+    return { client, name, parameter, tenant, stack: await this.describe(client, name) };
+  }
+
+  private roleFor(target: AwsTarget | undefined): string | undefined {
+    return target ? undefined : this.options.roleArn;
   }
 
   /** Calls `fn`, retrying throttled calls with exponential backoff. */
@@ -251,12 +262,12 @@ export class CloudFormationProvider implements Provider {
   /** Creates or updates a stack through a change set and waits for it; an empty change set is a no-op. */
   private async apply(
     client: CloudFormationClient, name: string, template: Readonly<Record<string, unknown>> | { url: string },
-    params: Parameter[], tags: Record<string, string>,
+    params: Parameter[], tags: Record<string, string>, roleArn?: string,
   ): Promise<Stack> {
     const existing = await this.describe(client, name);
     const type = existing && existing.StackStatus !== 'REVIEW_IN_PROGRESS' ? 'UPDATE' : 'CREATE';
     const since = now();
-    const changed = await this.startChangeSet(client, name, template, type === 'UPDATE' ? params : [], type, tags);
+    const changed = await this.startChangeSet(client, name, template, type === 'UPDATE' ? params : [], type, tags, roleArn);
     if (!changed) return existing!;
     return this.waitStack(client, name, since);
   }
@@ -265,7 +276,7 @@ export class CloudFormationProvider implements Provider {
   private async startChangeSet(
     client: CloudFormationClient, name: string, template: Readonly<Record<string, unknown>> | { url: string } | undefined,
     params: Parameter[],
-    type: 'CREATE' | 'UPDATE', tags: Record<string, string> = {},
+    type: 'CREATE' | 'UPDATE', tags: Record<string, string> = {}, roleArn?: string,
   ): Promise<boolean> {
     const { CreateChangeSetCommand, DescribeChangeSetCommand, ExecuteChangeSetCommand, DeleteChangeSetCommand } = await this.sdk();
     const changeSetName = `tw-${Date.now()}`;
@@ -277,6 +288,7 @@ export class CloudFormationProvider implements Provider {
         ? { TemplateURL: template.url } : { TemplateBody: JSON.stringify(template) }),
       Parameters: params,
       Capabilities: ['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM'],
+      ...(roleArn ? { RoleARN: roleArn } : {}),
       Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
     })));
     let delay = this.pollMs;
