@@ -8,7 +8,7 @@ import { UserError, ValidationError } from './errors';
 import { LocalProvider } from './local/provider';
 import { Provider } from './provider';
 import {
-  EnvironmentRecord, HistoryEntry, InstanceRecord, parseServiceName, parseTenantId, parseWave, Registry, RegistryWrite,
+  AwsTarget, EnvironmentRecord, HistoryEntry, InstanceRecord, parseServiceName, parseTenantId, parseWave, Registry, RegistryWrite,
   ServiceRecord, TenantRecord,
 } from './registry';
 import { InstanceResult, RolloutRecord, RolloutStatus, RolloutStore } from './rollouts';
@@ -63,6 +63,8 @@ export interface OnboardRequest {
   /** `--set key=value` environment inputs. */
   readonly sets?: readonly string[];
   readonly spec?: EnvironmentSpec;
+  /** The tenant's own AWS account and region (AWS backend): its stacks go there, through an assumed role. */
+  readonly target?: AwsTarget;
 }
 
 export interface CreateServiceRequest {
@@ -208,16 +210,22 @@ export class ControlPlane {
     }
     const services = await this.store.listServices();
     if (wave !== undefined) this.checkWaveAgainst(services, tenantId, wave);
+    if (req.target) {
+      if (!/^\d{12}$/.test(req.target.account)) throw new UserError('E_ACCOUNT', `--account must be a 12-digit AWS account id, got ${JSON.stringify(req.target.account)}`);
+      if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(req.target.region)) throw new UserError('E_REGION', `--region must be an AWS region such as eu-west-1, got ${JSON.stringify(req.target.region)}`);
+      if (placement === 'pool') throw new UserError('E_POOL_ACCOUNT', `${tenantId} is a pool tenant: pool environments live in the control plane's account; onboard it with --placement silo to give it its own account`);
+    }
     const existing = await this.store.getTenant(tenantId);
     if (existing) {
       const same = existing.tier === req.tier && existing.placement === placement && existing.wave === wave
-        && canonical(existing.inputs) === canonical(explicit);
+        && canonical(existing.inputs) === canonical(explicit) && canonical(existing.target ?? null) === canonical(req.target ?? null);
       if (same) return { changed: false, value: existing, notes: [`tenant ${tenantId} is already onboarded with these settings; nothing changed`] };
       const diffs = [
         existing.tier !== req.tier ? `tier ${existing.tier}, not ${req.tier}` : '',
         existing.placement !== placement ? `placement ${existing.placement}, not ${placement}` : '',
         existing.wave !== wave ? `wave ${existing.wave ?? 'none'}, not ${wave ?? 'none'}` : '',
         canonical(existing.inputs) !== canonical(explicit) ? `environment inputs ${canonical(existing.inputs)}, not ${canonical(explicit)}` : '',
+        canonical(existing.target ?? null) !== canonical(req.target ?? null) ? `account ${existing.target?.account ?? 'the control plane\'s'}, not ${req.target?.account ?? 'the control plane\'s'}` : '',
       ].filter(Boolean);
       throw new UserError(
         'E_TENANT_EXISTS',
@@ -238,7 +246,7 @@ export class ControlPlane {
         tenantId: placement === 'pool' ? envName : tenantId,
       }, { tier: req.tier });
       const rendered = await envTemplate.render(envInputs, { tenantId: String(envInputs.tenantId), service: 'environment' });
-      const { location, outputs } = await this.provider.provisionEnvironment(envName, rendered);
+      const { location, outputs } = await this.provider.provisionEnvironment(envName, rendered, { target: req.target });
       const env: EnvironmentRecord = {
         name: envName, tier: req.tier, placement, templateVersion: envTemplate.version, inputs: envInputs, status: 'PROVISIONED', location, outputs, updatedAt: now(),
       };
@@ -248,13 +256,16 @@ export class ControlPlane {
       notes.push(`environment ${envName} is shared with the other ${req.tier} pool tenants`);
     }
     const envOutputs = (writes.find((w) => 'putEnvironment' in w) as { putEnvironment: EnvironmentRecord } | undefined)?.putEnvironment.outputs ?? currentEnv?.outputs;
-    const tenant: TenantRecord = { tenantId, tier: req.tier, placement, wave, environment: envName, inputs: explicit, createdAt: now() };
+    const tenant: TenantRecord = {
+      tenantId, tier: req.tier, placement, wave, environment: envName, inputs: explicit, createdAt: now(),
+      ...(req.target ? { target: req.target } : {}),
+    };
     writes.push({ putTenant: tenant });
     for (const svc of services) {
       const template = await loadTemplate(svc.template);
       const inputs = this.instanceInputs(template, tenant, {});
       const rendered = await template.render(inputs, { tenantId, service: svc.name, parameters: environmentParameters(envOutputs) });
-      const { location } = await this.provider.provisionInstance(svc.name, tenantId, rendered);
+      const { location } = await this.provider.provisionInstance(svc.name, tenantId, rendered, { target: req.target });
       writes.push({ putInstance: { service: svc.name, tenantId, inputs, location, updatedAt: now() } });
       notes.push(`instance ${svc.name}/${tenantId} rendered (${location})`);
     }

@@ -1,3 +1,5 @@
+import type { AwsTarget } from './registry';
+
 /** A service instance as a rollout sees it: its name and (maybe) its wave number. */
 export interface InstanceRef {
   readonly name: string;
@@ -29,6 +31,11 @@ export interface DeployProvider {
   rollback(service: string, instance: string, version: string): Promise<DeploymentProgress>;
 }
 
+/** For a tenant being onboarded (not in the registry yet): where its stacks go. */
+export interface ProvisionOptions {
+  readonly target?: AwsTarget;
+}
+
 /** What an instance is doing now, as the backend sees it. */
 export interface InstanceStatusView {
   /** RUNNING: serving `version`; STOPPED: deployed but not serving; NOT_DEPLOYED: never deployed. */
@@ -45,10 +52,14 @@ export interface InstanceStatusView {
  */
 export interface Provider extends DeployProvider {
   /** Creates or updates an environment from its rendered template; returns where it lives. */
-  provisionEnvironment(name: string, template: Readonly<Record<string, unknown>>): Promise<{ location: string; outputs?: Record<string, string> }>;
+  provisionEnvironment(
+    name: string, template: Readonly<Record<string, unknown>>, options?: ProvisionOptions,
+  ): Promise<{ location: string; outputs?: Record<string, string> }>;
   deprovisionEnvironment(name: string): Promise<void>;
   /** Creates or updates a service instance's infrastructure from its rendered template. */
-  provisionInstance(service: string, tenantId: string, template: Readonly<Record<string, unknown>>): Promise<{ location: string }>;
+  provisionInstance(
+    service: string, tenantId: string, template: Readonly<Record<string, unknown>>, options?: ProvisionOptions,
+  ): Promise<{ location: string }>;
   /** Stops the instance's workload and removes its infrastructure. */
   removeInstance(service: string, tenantId: string): Promise<void>;
   status(service: string, tenantId: string): Promise<InstanceStatusView>;

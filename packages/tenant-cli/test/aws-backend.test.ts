@@ -10,6 +10,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DescribeExecutionCommand, SendTaskSuccessCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { ChangeMessageVisibilityCommand, DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { CloudFormationProvider, DynamoStore } from '@tenant-waves/control-plane';
 import { runLocalRollout } from '@tenant-waves/wave-orchestrator';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -24,6 +25,7 @@ const cfn = mockClient(CloudFormationClient);
 const sfn = mockClient(SFNClient);
 const sqs = mockClient(SQSClient);
 const s3 = mockClient(S3Client);
+const sts = mockClient(STSClient);
 const objects = new Map<string, string | Uint8Array>();
 const TABLE = 'tenant-waves-registry';
 const QUEUE = 'https://sqs.eu-west-1.amazonaws.com/111122223333/approvals';
@@ -144,6 +146,7 @@ beforeAll(async () => {
   });
   sqs.on(ChangeMessageVisibilityCommand).resolves({});
   sqs.on(DeleteMessageCommand).resolves({});
+  sts.on(AssumeRoleCommand).resolves({ Credentials: { AccessKeyId: 'ASIAX', SecretAccessKey: 'x', SessionToken: 't', Expiration: new Date(Date.now() + 3600_000) } });
   s3.on(PutObjectCommand).callsFake(({ Key, Body }) => {
     objects.set(Key, Body);
     return {};
@@ -196,6 +199,21 @@ test('onboard → release → approve → rollout status, on the AWS backend', a
   const list = JSON.parse((await tenant(['list', '--json'])).stdout);
   expect(list.map((t: any) => t.instances[0].version)).toEqual([image, image]);
   expect(JSON.parse((await tenant(['rollouts', '--json'])).stdout)[0]).toMatchObject({ rolloutId, status: 'SUCCEEDED' });
+});
+
+test('a tenant in its own account: its stacks are created through the role assumed there', async () => {
+  const r = await tenant(['onboard', 'tenantR', '--tier', 'premium', '--wave', '2', '--account', '222233334444', '--region', 'ap-southeast-2']);
+  expect(r.stderr).toBe('');
+  expect(r.code).toBe(0);
+  expect(sts.commandCalls(AssumeRoleCommand).map((c) => c.args[0].input.RoleArn)).toContain('arn:aws:iam::222233334444:role/TenantWavesDeployment');
+  expect(stacks.has('tw-env-tenantR-env')).toBe(true);
+  expect((await store.getTenant('tenantR'))!.target).toEqual({ account: '222233334444', region: 'ap-southeast-2' });
+  // Not on a pool, not with a malformed account; nothing is written then.
+  const pool = await tenant(['onboard', 'tenantP', '--tier', 'basic', '--account', '222233334444', '--region', 'ap-southeast-2']);
+  expect(pool.code).toBe(2);
+  expect(pool.stderr).toMatch(/pool tenant: pool environments live in the control plane's account/);
+  expect((await tenant(['onboard', 'tenantQ', '--tier', 'premium', '--account', '12', '--region', 'eu-west-1'])).stderr).toMatch(/12-digit AWS account id/);
+  expect(await store.getTenant('tenantQ')).toBeUndefined();
 });
 
 test('commands of the local backend only say so (exit 2)', async () => {

@@ -75,6 +75,7 @@ const CASES: [string, () => string[], RegExp][] = [
   ['history of an unknown service', () => ['history', 'tenantA', '--service', 'billing'], /unknown service "billing"/],
   ['show an unknown rendered template', () => ['show', 'tenantA', '--template', 'billing'], /no rendered template "billing"; choose one of: environment, saas-lambda, saas-web/],
   ['plan of an unknown service', () => ['plan', 'billing'], /unknown service "billing"/],
+  ['a tenant account on the local backend', () => ['onboard', 'tenantD', '--tier', 'premium', '--account', '222233334444', '--region', 'eu-west-1'], /--account is for the AWS backend/],
   ['unknown option', () => ['list', '--colour'], /Unknown option '--colour'/],
   ['missing argument', () => ['set-wave', 'tenantA'], /missing wave/],
   ['extra argument', () => ['list', 'everything'], /unexpected argument "everything"/],

@@ -1,5 +1,5 @@
 import type { CloudFormationClient, Parameter, Stack } from '@aws-sdk/client-cloudformation';
-import { DeploymentProgress, InstanceRef, InstanceStatusView, Provider } from '../provider';
+import { DeploymentProgress, InstanceRef, InstanceStatusView, Provider, ProvisionOptions } from '../provider';
 import { AwsTarget, Registry, ServiceRecord } from '../registry';
 
 type Cfn = typeof import('@aws-sdk/client-cloudformation');
@@ -98,10 +98,11 @@ export class CloudFormationProvider implements Provider {
 
   // ---- provisioning ----
 
-  async provisionEnvironment(name: string, template: Readonly<Record<string, unknown>>) {
+  async provisionEnvironment(name: string, template: Readonly<Record<string, unknown>>, options: ProvisionOptions = {}) {
     const tenant = (await this.registry.listTenants()).find((t) => t.environment === name);
-    const client = await this.client(tenant?.target, tenant?.tenantId);
-    const stack = await this.apply(client, this.environmentStack(name), template, [], { environment: name }, this.roleFor(tenant?.target));
+    const target = options.target ?? tenant?.target;
+    const client = await this.client(target, tenant?.tenantId);
+    const stack = await this.apply(client, this.environmentStack(name), template, [], { environment: name }, this.roleFor(target));
     const outputs = Object.fromEntries((stack.Outputs ?? []).map((o) => [o.OutputKey ?? '', o.OutputValue ?? '']));
     return { location: stack.StackId ?? this.environmentStack(name), outputs };
   }
@@ -111,14 +112,15 @@ export class CloudFormationProvider implements Provider {
     await this.deleteStack(await this.client(tenant?.target, tenant?.tenantId), this.environmentStack(name));
   }
 
-  async provisionInstance(service: string, tenantId: string, template: Readonly<Record<string, unknown>>) {
+  async provisionInstance(service: string, tenantId: string, template: Readonly<Record<string, unknown>>, options: ProvisionOptions = {}) {
     const tenant = await this.registry.getTenant(tenantId);
+    const target = options.target ?? tenant?.target;
     const svc = await this.registry.getService(service);
-    const client = await this.client(tenant?.target, tenantId);
+    const client = await this.client(target, tenantId);
     // An update keeps the running release: its parameter stays as it is.
     const keep = svc ? [{ ParameterKey: RELEASE_PARAMETER[svc.template], UsePreviousValue: true }] : [];
     const tags = { tenant_id: tenantId, service };
-    const stack = await this.apply(client, this.instanceStack(service, tenantId), template, keep, tags, this.roleFor(tenant?.target));
+    const stack = await this.apply(client, this.instanceStack(service, tenantId), template, keep, tags, this.roleFor(target));
     return { location: stack.StackId ?? this.instanceStack(service, tenantId) };
   }
 

@@ -23,6 +23,9 @@ Options:
                      standard and premium → silo
   --set key=value    an env-template input (silo only), e.g. vpc_cidr_block=10.1.0.0/16; repeatable
   --spec FILE        a "proton: EnvironmentSpec" file (YAML or JSON) with env-template inputs
+  --account ID       (--backend aws) the tenant's own AWS account: its stacks go there, created
+  --region R         through the role --role (default TenantWavesDeployment) assumed there
+  --role NAME
 
 The same onboard twice is a no-op that says so; different settings for an existing tenant are
 refused (exit 2): change waves with \`tenant set-wave\`, anything else by offboarding first.
@@ -37,6 +40,9 @@ Examples:
     placement: { type: 'string' },
     set: { type: 'string', multiple: true },
     spec: { type: 'string' },
+    account: { type: 'string' },
+    region: { type: 'string' },
+    role: { type: 'string' },
   },
   backends: ['local', 'aws'],
   async run(args, io) {
@@ -47,6 +53,14 @@ Examples:
     const tier = parseTier(tierText);
     const placement = str(args, 'placement') === undefined ? undefined : parsePlacement(str(args, 'placement')!);
     const wave = str(args, 'wave');
+    const account = str(args, 'account');
+    const region = str(args, 'region');
+    if ((account === undefined) !== (region === undefined)) throw new UserError('E_USAGE', '--account and --region go together: the tenant\'s account and the region its stacks go to');
+    if (str(args, 'role') !== undefined && account === undefined) throw new UserError('E_USAGE', '--role needs --account and --region');
+    if (account !== undefined && ((args.values.backend as string | undefined) ?? io.env.TENANT_BACKEND) !== 'aws') {
+      throw new UserError('E_BACKEND', '--account is for the AWS backend (--backend aws): the local backend runs every tenant on this machine');
+    }
+    const target = account !== undefined ? { account, region: region!, ...(str(args, 'role') ? { roleName: str(args, 'role') } : {}) } : undefined;
     let spec: EnvironmentSpec | undefined;
     if (str(args, 'spec')) {
       const parsed = readSpecFile(str(args, 'spec')!, io.cwd);
@@ -59,6 +73,7 @@ Examples:
         tier,
         placement,
         spec,
+        target,
         wave,
         sets: (args.values.set as string[] | undefined) ?? [],
       });
