@@ -330,7 +330,7 @@ const tenantCli = workspacePackage({
   // Loaded at run time, outside the bundle: CDK for `tenant synth`, the AWS SDK for --backend aws.
   deps: ['aws-cdk-lib@^2.260.0', '@aws-sdk/client-dynamodb@^3', '@aws-sdk/client-sfn@^3', '@aws-sdk/client-sqs@^3', '@aws-sdk/client-cloudformation@^3',
     '@aws-sdk/client-s3@^3'],
-  devDeps: ['aws-sdk-client-mock@^4', 'dynalite@^4'],
+  devDeps: ['aws-sdk-client-mock@^4', 'dynalite@^4', '@aws-sdk/client-sts@^3'],
   bin: { tenant: 'bin/tenant.js' },
   // Its tests start real processes and rollouts; on a busy 2-core machine a few take tens of seconds.
   testTimeout: 120_000,

@@ -257,7 +257,13 @@ export class ControlPlane {
     }
     const envOutputs = (writes.find((w) => 'putEnvironment' in w) as { putEnvironment: EnvironmentRecord } | undefined)?.putEnvironment.outputs ?? currentEnv?.outputs;
     const tenant: TenantRecord = {
-      tenantId, tier: req.tier, placement, wave, environment: envName, inputs: explicit, createdAt: now(),
+      tenantId,
+      tier: req.tier,
+      placement,
+      wave,
+      environment: envName,
+      inputs: explicit,
+      createdAt: now(),
       ...(req.target ? { target: req.target } : {}),
     };
     writes.push({ putTenant: tenant });
