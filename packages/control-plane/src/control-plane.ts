@@ -11,7 +11,7 @@ import {
   AwsTarget, EnvironmentRecord, HistoryEntry, InstanceRecord, parseServiceName, parseTenantId, parseWave, Registry, RegistryWrite,
   ServiceRecord, TenantRecord,
 } from './registry';
-import { InstanceResult, RolloutRecord, RolloutStatus, RolloutStore } from './rollouts';
+import { InstanceResult, isActive, RolloutRecord, RolloutStatus, RolloutStore } from './rollouts';
 import { coerceInputs, Inputs } from './schema';
 import { EnvironmentSpec, ServiceSpec } from './spec';
 import { loadTemplate, parseTemplateName, pipelineInputs, templateInputs, TemplateName } from './templates';
@@ -90,7 +90,6 @@ export interface InstanceRollback {
 }
 
 export const DEFAULT_SERVE_PORT = 8080;
-const ACTIVE: readonly RolloutStatus[] = ['RUNNING', 'WAITING_APPROVAL'];
 
 const now = () => new Date().toISOString();
 const canonical = (v: unknown): string =>
@@ -478,7 +477,7 @@ export class ControlPlane {
     const holder = await this.store.lockHolder(service);
     if (!holder) return undefined;
     const r = await this.store.getRollout(holder);
-    if (!r || !ACTIVE.includes(r.status)) return undefined;
+    if (!r || !isActive(r.status)) return undefined;
     return !r.plan || r.plan.waves.some((w) => w.instances.includes(tenantId)) ? holder : undefined;
   }
 
@@ -516,7 +515,7 @@ function waveStatus(r: RolloutRecord, wave: number, rows: (InstanceResult | unde
   if (rows.some((x) => x?.status === 'ROLLED_BACK')) return 'ROLLED_BACK';
   if (rows.some((x) => x?.status === 'FAILED')) return 'FAILED';
   if (rows.length && rows.every((x) => x?.status === 'SUCCEEDED')) return 'SUCCEEDED';
-  if (rows.some((x) => x !== undefined && x.status !== 'PENDING')) return ACTIVE.includes(r.status) ? 'RUNNING' : r.status;
+  if (rows.some((x) => x !== undefined && x.status !== 'PENDING')) return isActive(r.status) ? 'RUNNING' : r.status;
   return 'PENDING';
 }
 

@@ -1,4 +1,4 @@
-import type { AwsTarget } from './registry';
+import type { AwsTarget, Registry } from './registry';
 
 /** A service instance as a rollout sees it: its name and (maybe) its wave number. */
 export interface InstanceRef {
@@ -63,4 +63,10 @@ export interface Provider extends DeployProvider {
   /** Stops the instance's workload and removes its infrastructure. */
   removeInstance(service: string, tenantId: string): Promise<void>;
   status(service: string, tenantId: string): Promise<InstanceStatusView>;
+}
+
+/** A service's instances as the registry has them, each with its tenant's wave (the registry-backed providers' listing). */
+export async function registryInstances(registry: Registry, service: string): Promise<InstanceRef[]> {
+  const tenants = new Map((await registry.listTenants()).map((t) => [t.tenantId, t]));
+  return (await registry.listInstances({ service })).map((i) => ({ name: i.tenantId, wave: tenants.get(i.tenantId)?.wave }));
 }

@@ -18,6 +18,11 @@ export interface WavePlan {
 }
 
 export type RolloutStatus = 'RUNNING' | 'WAITING_APPROVAL' | 'SUCCEEDED' | 'FAILED' | 'ROLLED_BACK' | 'REJECTED';
+/** A rollout that has not ended: it may still deploy, and it holds its service's lock. */
+export function isActive(status: RolloutStatus): boolean {
+  return status === 'RUNNING' || status === 'WAITING_APPROVAL';
+}
+
 export type InstanceStatus = 'PENDING' | 'IN_PROGRESS' | 'SUCCEEDED' | 'FAILED' | 'ROLLED_BACK';
 
 /** The ledger row of one instance in one rollout. */

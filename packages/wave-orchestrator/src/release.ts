@@ -4,7 +4,7 @@
  * or again later (`resume`) after an interruption.
  */
 import {
-  ControlPlane, isAlive, LocalProvider, newRolloutId, RolloutRecord, RolloutStatus, ServiceRecord, Store, UserError, workloadKind,
+  ControlPlane, isActive, isAlive, LocalProvider, newRolloutId, RolloutRecord, ServiceRecord, Store, UserError, workloadKind,
 } from '@tenant-waves/control-plane';
 import { LocalEvent, LocalRunResult, runLocalRollout } from './local-runner';
 import { DEFAULT_OPTIONS, RolloutInput, RolloutOptions } from './model';
@@ -24,7 +24,6 @@ export interface RunOptions {
   readonly approvalPollMs?: number;
 }
 
-const ACTIVE: readonly RolloutStatus[] = ['RUNNING', 'WAITING_APPROVAL'];
 
 /** `pid:<n>`: the local runner of a rollout. */
 function runnerPid(runner: string | undefined): number | undefined {
@@ -75,7 +74,7 @@ export class LocalReleases {
    */
   async resumable(rolloutId: string): Promise<{ record: RolloutRecord; ended: boolean }> {
     const record = await this.controlPlane.requireRollout(rolloutId);
-    if (!ACTIVE.includes(record.status)) return { record, ended: true };
+    if (!isActive(record.status)) return { record, ended: true };
     const pid = await this.runner(rolloutId);
     if (pid !== undefined && pid !== process.pid) {
       throw new UserError('E_ROLLOUT_BEING_RUN', `rollout ${rolloutId} is being run by process ${pid}; watch it with: tenant rollout ${rolloutId}`);
@@ -142,7 +141,7 @@ async function assertNoRunningRollout(store: Store, service: string): Promise<vo
   const holder = await store.lockHolder(service);
   if (!holder) return;
   const r = await store.getRollout(holder);
-  if (r && !ACTIVE.includes(r.status)) return;
+  if (r && !isActive(r.status)) return;
   const runner = (await store.getExecution(holder))?.runner;
   const pid = runnerPid(runner);
   const live = pid !== undefined ? (isAlive(pid) ? `run by process ${pid}` : 'no process is running it') : runner ? `execution ${runner}` : 'no process is running it';

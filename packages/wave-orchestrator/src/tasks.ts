@@ -1,3 +1,4 @@
+import { isActive } from '@tenant-waves/control-plane';
 import { Gate, InstanceResult, RolloutInput, RolloutOptions, RolloutStatus } from './model';
 import { planWaves } from './plan';
 import { DeploymentProgress, DeployProvider } from './provider';
@@ -87,7 +88,7 @@ export function createTasks(deps: TaskDeps) {
   }
   async function setStatus(rolloutId: string, status: RolloutStatus, extra: Partial<RolloutRecord> = {}) {
     const r = await rollout(rolloutId);
-    const final = status !== 'RUNNING' && status !== 'WAITING_APPROVAL';
+    const final = !isActive(status);
     await store.putRollout({ ...r, ...extra, status, finishedAt: final ? now() : undefined });
     if (final) await store.releaseLock(r.service, rolloutId);
   }
@@ -97,7 +98,7 @@ export function createTasks(deps: TaskDeps) {
    */
   async function assertLive(rolloutId: string): Promise<void> {
     const r = await rollout(rolloutId);
-    if (r.status !== 'RUNNING' && r.status !== 'WAITING_APPROVAL') {
+    if (!isActive(r.status)) {
       const error = new Error(`rollout ${rolloutId} has ended (${r.status}); nothing more is deployed`);
       error.name = 'RolloutEnded';
       throw error;

@@ -1,5 +1,5 @@
 import type { CloudFormationClient, Parameter, Stack } from '@aws-sdk/client-cloudformation';
-import { DeploymentProgress, InstanceRef, InstanceStatusView, Provider, ProvisionOptions } from '../provider';
+import { DeploymentProgress, InstanceRef, InstanceStatusView, Provider, ProvisionOptions, registryInstances } from '../provider';
 import { AwsTarget, Registry, ServiceRecord } from '../registry';
 
 type Cfn = typeof import('@aws-sdk/client-cloudformation');
@@ -153,9 +153,8 @@ export class CloudFormationProvider implements Provider {
 
   // ---- deployments ----
 
-  async listInstances(service: string): Promise<InstanceRef[]> {
-    const tenants = new Map((await this.registry.listTenants()).map((t) => [t.tenantId, t]));
-    return (await this.registry.listInstances({ service })).map((i) => ({ name: i.tenantId, wave: tenants.get(i.tenantId)?.wave }));
+  listInstances(service: string): Promise<InstanceRef[]> {
+    return registryInstances(this.registry, service);
   }
 
   async currentVersion(service: string, tenantId: string): Promise<string | undefined> {

@@ -1,6 +1,6 @@
 import { appendFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { DeploymentProgress, InstanceRef, InstanceStatusView, Provider } from '../provider';
+import { DeploymentProgress, InstanceRef, InstanceStatusView, Provider, registryInstances } from '../provider';
 import { InstanceRecord, InstanceRuntime, Registry, ServiceRecord } from '../registry';
 import { BuildStore, ENTRY_POINTS, WorkloadKind } from './builds';
 import { LAMBDA_HOST_FILE } from './lambda-host';
@@ -84,9 +84,8 @@ export class LocalProvider implements Provider {
     return { state: 'STOPPED', version: inst.version };
   }
 
-  async listInstances(service: string): Promise<InstanceRef[]> {
-    const tenants = new Map((await this.registry.listTenants()).map((t) => [t.tenantId, t]));
-    return (await this.registry.listInstances({ service })).map((i) => ({ name: i.tenantId, wave: tenants.get(i.tenantId)?.wave }));
+  listInstances(service: string): Promise<InstanceRef[]> {
+    return registryInstances(this.registry, service);
   }
 
   async currentVersion(service: string, tenantId: string): Promise<string | undefined> {

@@ -1,4 +1,4 @@
-import type { AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { AttributeValue, DynamoDBClient, QueryCommandInput } from '@aws-sdk/client-dynamodb';
 import {
   EnvironmentRecord, HistoryEntry, InstanceRecord, Registry, RegistryWrite, ServiceRecord, TenantRecord,
 } from '../registry';
@@ -353,37 +353,24 @@ export class DynamoStore implements RolloutStore, Registry {
   }
 
   /** Every item of a partition (optionally with a sort-key prefix), in sort-key order, all pages. */
-  private async query(pk: string, prefix?: string): Promise<Item[]> {
-    const { QueryCommand } = await this.sdk();
-    const out: Item[] = [];
-    let start: Item | undefined;
-    do {
-      const page = await this.client.send(new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: prefix ? 'pk = :pk AND begins_with(sk, :prefix)' : 'pk = :pk',
-        ExpressionAttributeValues: prefix ? { ':pk': S(pk), ':prefix': S(prefix) } : { ':pk': S(pk) },
-        ConsistentRead: true,
-        ExclusiveStartKey: start,
-      }));
-      out.push(...(page.Items ?? []));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return out;
+  private query(pk: string, prefix?: string): Promise<Item[]> {
+    return this.allPages({
+      KeyConditionExpression: prefix ? 'pk = :pk AND begins_with(sk, :prefix)' : 'pk = :pk',
+      ExpressionAttributeValues: prefix ? { ':pk': S(pk), ':prefix': S(prefix) } : { ':pk': S(pk) },
+      ConsistentRead: true,
+    });
   }
 
-  private async queryIndex(gsi1pk: string, ascending: boolean): Promise<Item[]> {
+  private queryIndex(gsi1pk: string, ascending: boolean): Promise<Item[]> {
+    return this.allPages({ IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :pk', ExpressionAttributeValues: { ':pk': S(gsi1pk) }, ScanIndexForward: ascending });
+  }
+
+  private async allPages(input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>): Promise<Item[]> {
     const { QueryCommand } = await this.sdk();
     const out: Item[] = [];
     let start: Item | undefined;
     do {
-      const page = await this.client.send(new QueryCommand({
-        TableName: this.tableName,
-        IndexName: 'gsi1',
-        KeyConditionExpression: 'gsi1pk = :pk',
-        ExpressionAttributeValues: { ':pk': S(gsi1pk) },
-        ScanIndexForward: ascending,
-        ExclusiveStartKey: start,
-      }));
+      const page = await this.client.send(new QueryCommand({ ...input, TableName: this.tableName, ExclusiveStartKey: start }));
       out.push(...(page.Items ?? []));
       start = page.LastEvaluatedKey;
     } while (start);

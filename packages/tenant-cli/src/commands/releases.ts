@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseVersionLabel, RolloutView, UserError } from '@tenant-waves/control-plane';
+import { isActive, parseVersionLabel, RolloutView, UserError } from '@tenant-waves/control-plane';
 import { RolloutOptions } from '@tenant-waves/wave-orchestrator';
 import { Command, flag, Parsed, positionals, str } from '../command';
 import { AnyContext, Context, defaultArtifact, withBackend, withContext } from '../context';
@@ -172,7 +172,7 @@ async function releaseOnAws(
   const done = (async () => {
     for (;;) {
       const r = await ctx.store.getRollout(input.rolloutId);
-      if (r && r.status !== 'RUNNING' && r.status !== 'WAITING_APPROVAL') return;
+      if (r && !isActive(r.status)) return;
       await new Promise((res) => setTimeout(res, 2000));
     }
   })();
@@ -239,7 +239,7 @@ Example:
       }
       const rows = [];
       for (const r of all) {
-        const active = r.status === 'RUNNING' || r.status === 'WAITING_APPROVAL';
+        const active = isActive(r.status);
         const orphan = active && ctx.local !== undefined && (await ctx.local.releases.runner(r.rolloutId)) === undefined;
         rows.push([r.rolloutId, r.service, r.target, r.status, r.startedAt, orphan ? `no process runs it: tenant resume ${r.rolloutId}` : dash(r.reason)]);
       }
